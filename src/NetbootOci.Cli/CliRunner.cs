@@ -1,0 +1,80 @@
+using System;
+using System.IO;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Threading;
+using System.Threading.Tasks;
+using NetbootOci.Engine;
+
+namespace NetbootOci.Cli
+{
+    /// <summary>Shared plumbing for verbs: Ctrl+C cancels the engine, engine errors become exit codes and one stderr line.</summary>
+    public static class CliRunner
+    {
+        public const int Ok = 0;
+        public const int Failed = 1;
+        public const int BadInput = 2;
+
+        /// <summary>Property names exactly as the cmdlets' output types have them (PascalCase), enums as strings.</summary>
+        public static readonly JsonSerializerOptions Json = new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            Converters = { new JsonStringEnumConverter() },
+        };
+
+        public static void WriteJson(object value, TextWriter? output = null) =>
+            (output ?? Console.Out).WriteLine(JsonSerializer.Serialize(value, value.GetType(), Json));
+
+        /// <summary>Runs one verb. Input errors exit 2, operation failures 1; the message names the cause.</summary>
+        public static int Run(bool verbose, Func<IEngineLog, CancellationToken, Task<int>> work)
+        {
+            using (var cancel = new CancellationTokenSource())
+            {
+                ConsoleCancelEventHandler onCancel = (s, e) => { e.Cancel = true; cancel.Cancel(); };
+                Console.CancelKeyPress += onCancel;
+                try
+                {
+                    return work(new StderrLog(verbose), cancel.Token).GetAwaiter().GetResult();
+                }
+                catch (NetbootException e)
+                {
+                    Console.Error.WriteLine($"netboot-oci: {e.ErrorId}: {e.Message}");
+                    return IsInputError(e.Kind) ? BadInput : Failed;
+                }
+                catch (OperationCanceledException)
+                {
+                    Console.Error.WriteLine("netboot-oci: cancelled");
+                    return Failed;
+                }
+                finally
+                {
+                    Console.CancelKeyPress -= onCancel;
+                }
+            }
+        }
+
+        public static bool IsInputError(FailureKind kind) => kind == FailureKind.InvalidArgument;
+
+        /// <summary>Verbose lines and warnings on stderr; progress only when stderr is a terminal.</summary>
+        sealed class StderrLog : IEngineLog
+        {
+            readonly bool _verbose;
+            readonly object _gate = new object();
+            public StderrLog(bool verbose) { _verbose = verbose; }
+
+            public void Verbose(string message)
+            {
+                if (_verbose) lock (_gate) Console.Error.WriteLine("VERBOSE: " + message);
+            }
+
+            public void Warning(string message)
+            {
+                lock (_gate) Console.Error.WriteLine("WARNING: " + message);
+            }
+
+            public void Progress(TransferProgress progress) { }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System;
+
+namespace NetbootOci.Engine
+{
+    /// <summary>What kind of failure an error is; the cmdlet layer maps it to an ErrorCategory.</summary>
+    public enum FailureKind
+    {
+        InvalidArgument,
+        InvalidData,
+        ObjectNotFound,
+        PermissionDenied,
+        AuthenticationError,
+        ConnectionError,
+        ResourceBusy,
+        ResourceUnavailable,
+        SecurityError,
+        WriteError,
+        OperationStopped,
+        NotImplemented,
+    }
+
+    /// <summary>
+    /// The one exception the engine throws for expected failures. It carries a stable id
+    /// (<see cref="ErrorIds"/>), a kind, and the object it concerns (a reference, path or file name).
+    /// Messages name what was wrong and where, and never contain secrets.
+    /// </summary>
+    public class NetbootException : Exception
+    {
+        public NetbootException(string errorId, FailureKind kind, string message, object? target = null, Exception? inner = null)
+            : base(message, inner)
+        {
+            ErrorId = errorId;
+            Kind = kind;
+            Target = target;
+        }
+
+        public string ErrorId { get; }
+        public FailureKind Kind { get; }
+        public object? Target { get; }
+    }
+}

@@ -1,0 +1,16 @@
+namespace NetbootOci.Engine.Oci
+{
+    /// <summary>Opens the right repository implementation for a reference.</summary>
+    public static class RepositoryFactory
+    {
+        public static IOciRepository Open(OciReference reference, RegistryOptions? options = null)
+        {
+            options = options ?? new RegistryOptions();
+            if (reference.IsLayout) return new OciLayoutRepository(reference.LayoutPath!, options.Log, options.MaxManifestBytes);
+            throw new NetbootException(ErrorIds.RegistryUnreachable, FailureKind.NotImplemented,
+                $"Remote registries are not wired yet ({reference}).", reference.ToString());
+        }
+
+        public static IOciRepository Open(string reference, RegistryOptions? options = null) => Open(OciReference.Parse(reference), options);
+    }
+}

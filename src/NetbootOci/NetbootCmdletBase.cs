@@ -1,0 +1,105 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using NetbootOci.Engine;
+
+namespace NetbootOci.Commands
+{
+    /// <summary>
+    /// Runs engine work off the pipeline thread and pumps its reports (verbose, warnings, progress,
+    /// output) back to it, because Write* may only be called from the pipeline thread. StopProcessing
+    /// (Ctrl+C) cancels the engine's token.
+    /// </summary>
+    public abstract class NetbootCmdletBase : PSCmdlet
+    {
+        readonly CancellationTokenSource _cancel = new CancellationTokenSource();
+        readonly BlockingCollection<Action> _pending = new BlockingCollection<Action>();
+        readonly ConcurrentDictionary<int, long> _lastProgressTicks = new ConcurrentDictionary<int, long>();
+        static readonly long ProgressInterval = Stopwatch.Frequency / 5; // PowerShell 5.1 renders progress slowly: at most 5 updates a second per bar.
+
+        protected CancellationToken CancellationToken => _cancel.Token;
+
+        protected override void StopProcessing() => _cancel.Cancel();
+
+        /// <summary>Runs <paramref name="work"/> with a log that reaches this cmdlet's streams; returns its result on the pipeline thread.</summary>
+        protected T RunEngine<T>(Func<IEngineLog, CancellationToken, Task<T>> work)
+        {
+            var log = new PipelineLog(this);
+            var task = Task.Run(() => work(log, _cancel.Token));
+            task.ContinueWith(_ => _pending.Add(() => { }), TaskScheduler.Default);
+            while (!task.IsCompleted || _pending.Count > 0)
+            {
+                if (_pending.TryTake(out var action, 100)) action();
+            }
+            return task.GetAwaiter().GetResult();
+        }
+
+        /// <summary>Lets engine code emit an object to the pipeline as soon as it is ready (called from any thread).</summary>
+        protected void Emit(object value) => _pending.Add(() => WriteObject(value));
+
+        /// <summary>Writes an engine failure as a non-terminating error with its stable id, category and target.</summary>
+        protected void WriteEngineError(NetbootException e) => WriteError(ToErrorRecord(e));
+
+        protected static ErrorRecord ToErrorRecord(NetbootException e) => new ErrorRecord(e, e.ErrorId, Map(e.Kind), e.Target);
+
+        protected static ErrorCategory Map(FailureKind kind)
+        {
+            switch (kind)
+            {
+                case FailureKind.InvalidArgument: return ErrorCategory.InvalidArgument;
+                case FailureKind.InvalidData: return ErrorCategory.InvalidData;
+                case FailureKind.ObjectNotFound: return ErrorCategory.ObjectNotFound;
+                case FailureKind.PermissionDenied: return ErrorCategory.PermissionDenied;
+                case FailureKind.AuthenticationError: return ErrorCategory.AuthenticationError;
+                case FailureKind.ConnectionError: return ErrorCategory.ConnectionError;
+                case FailureKind.ResourceBusy: return ErrorCategory.ResourceBusy;
+                case FailureKind.ResourceUnavailable: return ErrorCategory.ResourceUnavailable;
+                case FailureKind.SecurityError: return ErrorCategory.SecurityError;
+                case FailureKind.WriteError: return ErrorCategory.WriteError;
+                case FailureKind.OperationStopped: return ErrorCategory.OperationStopped;
+                case FailureKind.NotImplemented: return ErrorCategory.NotImplemented;
+                default: return ErrorCategory.NotSpecified;
+            }
+        }
+
+        /// <summary>Resolves a user path through the PowerShell provider (relative to $PWD, not the process directory).</summary>
+        protected string ResolvePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+        sealed class PipelineLog : IEngineLog
+        {
+            readonly NetbootCmdletBase _cmdlet;
+            public PipelineLog(NetbootCmdletBase cmdlet) { _cmdlet = cmdlet; }
+
+            public void Verbose(string message) => _cmdlet._pending.Add(() => _cmdlet.WriteVerbose(message));
+            public void Warning(string message) => _cmdlet._pending.Add(() => _cmdlet.WriteWarning(message));
+
+            public void Progress(TransferProgress p)
+            {
+                long now = Stopwatch.GetTimestamp();
+                long last = _cmdlet._lastProgressTicks.GetOrAdd(p.ActivityId, 0);
+                if (!p.Completed && now - last < ProgressInterval) return;
+                _cmdlet._lastProgressTicks[p.ActivityId] = now;
+                var record = new ProgressRecord(p.ActivityId, string.IsNullOrEmpty(p.Activity) ? "NetbootOci" : p.Activity, string.IsNullOrEmpty(p.Status) ? "Working" : p.Status)
+                {
+                    ParentActivityId = p.ParentActivityId,
+                    RecordType = p.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+                };
+                if (p.BytesTotal > 0)
+                {
+                    record.PercentComplete = (int)Math.Min(100, p.BytesDone * 100 / p.BytesTotal);
+                    if (p.BytesPerSecond > 0) record.SecondsRemaining = (int)Math.Min(int.MaxValue, (p.BytesTotal - p.BytesDone) / p.BytesPerSecond);
+                    record.StatusDescription = $"{record.StatusDescription}: {Size(p.BytesDone)} of {Size(p.BytesTotal)} at {Size((long)p.BytesPerSecond)}/s";
+                }
+                _cmdlet._pending.Add(() => _cmdlet.WriteProgress(record));
+            }
+
+            static string Size(long bytes) =>
+                bytes >= 1L << 30 ? $"{bytes / (double)(1L << 30):0.0} GiB" :
+                bytes >= 1L << 20 ? $"{bytes / (double)(1L << 20):0.0} MiB" :
+                bytes >= 1L << 10 ? $"{bytes / 1024.0:0.0} KiB" : $"{bytes} B";
+        }
+    }
+}
