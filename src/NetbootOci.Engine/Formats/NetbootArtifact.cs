@@ -1,0 +1,69 @@
+using System.Collections.Generic;
+
+namespace NetbootOci.Engine.Formats
+{
+    /// <summary>The netboot layouts found in registries (see README "Formats").</summary>
+    public enum NetbootFormat
+    {
+        /// <summary>A0: nboci prototype (oras CLI): zstd layers, 0-byte config, layer annotation org.pulpproject.netboot.digest.</summary>
+        NbociPrototype,
+        /// <summary>A: nboci: zstd layers, os.* and entry-point manifest annotations, src.digest/src.size per layer.</summary>
+        Nboci,
+        /// <summary>B: podman-era Foreman: metadata on index entries, per-arch tag itself an index, guessed layer types.</summary>
+        PodmanIndex,
+        /// <summary>C: the current specification: artifactType application/vnd.org.pulpproject.netboot.artifact.v1.</summary>
+        Spec,
+    }
+
+    /// <summary>
+    /// One operating system, version and architecture as published in a registry: the model every format
+    /// maps to. Property names are public API: they bind by name to the next cmdlet's parameters and are
+    /// the keys of the CLI's JSON.
+    /// </summary>
+    public sealed class NetbootArtifact
+    {
+        public string Name { get; set; } = "";
+        public string Version { get; set; } = "";
+        /// <summary>OCI architecture name (amd64, arm64, ppc64le, s390x).</summary>
+        public string Architecture { get; set; } = "";
+        /// <summary>A reference pinned to the manifest: <c>registry/repo:tag@sha256:…</c> (or <c>oci:PATH:tag@…</c>).</summary>
+        public string Reference { get; set; } = "";
+        /// <summary><c>registry/repo</c> or <c>oci:PATH</c>.</summary>
+        public string Repository { get; set; } = "";
+        public string? Tag { get; set; }
+        /// <summary>Digest of the per-architecture manifest holding the files.</summary>
+        public string Digest { get; set; } = "";
+        /// <summary>Digest of the index the manifest was reached through, if any.</summary>
+        public string? IndexDigest { get; set; }
+        public NetbootFormat Format { get; set; }
+        public List<NetbootFile> Files { get; set; } = new List<NetbootFile>();
+        public string? EntryPoint { get; set; }
+        public string? AltEntryPoint { get; set; }
+        public string? LegacyEntryPoint { get; set; }
+        public SortedDictionary<string, string> Annotations { get; set; } = new SortedDictionary<string, string>();
+        /// <summary>Sum of the blob sizes (what a download costs).</summary>
+        public long Size { get; set; }
+
+        public override string ToString() => $"{Name} {Version} {Architecture} ({Reference})";
+    }
+
+    /// <summary>One boot file of an artifact: one layer.</summary>
+    public sealed class NetbootFile
+    {
+        /// <summary>File name from org.opencontainers.image.title.</summary>
+        public string Name { get; set; } = "";
+        /// <summary>Digest of the layer blob as stored in the registry.</summary>
+        public string Digest { get; set; } = "";
+        /// <summary>Size of the layer blob.</summary>
+        public long Size { get; set; }
+        public string MediaType { get; set; } = "";
+        /// <summary>"none" or "zstd".</summary>
+        public string Compression { get; set; } = "none";
+        /// <summary>Digest of the file as deployed (after decompression; equals <see cref="Digest"/> when uncompressed).</summary>
+        public string ContentDigest { get; set; } = "";
+        /// <summary>Size of the file as deployed, or -1 when the artifact does not say.</summary>
+        public long ContentSize { get; set; } = -1;
+
+        public override string ToString() => $"{Name} {ContentDigest}";
+    }
+}
