@@ -28,44 +28,66 @@ namespace NetbootOci.Engine.Formats
         /// Broken artifacts (a layer without title, a malformed digest or JSON) are errors naming the tag;
         /// layer problems are raised only for artifacts the filter selects.
         /// </remarks>
-        public static async Task<IReadOnlyList<NetbootArtifact>> DiscoverAsync(IOciRepository repository, string? tagOrDigest,
+        public static Task<IReadOnlyList<NetbootArtifact>> DiscoverAsync(IOciRepository repository, string? tagOrDigest,
             ArtifactFilter? filter, IEngineLog log, CancellationToken cancellationToken)
         {
             if (repository == null) throw new ArgumentNullException(nameof(repository));
-            log = log ?? NullEngineLog.Instance;
-            filter = filter ?? new ArtifactFilter();
-            string repositoryName = repository.Reference.RepositoryName;
-
-            var roots = new List<string>();
+            string? tag = null, digest = null;
             if (tagOrDigest != null)
             {
-                if (!Digest.IsValid(tagOrDigest) && !OciReference.IsValidTag(tagOrDigest))
-                    throw new NetbootException(ErrorIds.InvalidReference, FailureKind.InvalidArgument,
-                        $"'{tagOrDigest}' is neither a tag nor a digest (in {repositoryName}).", tagOrDigest);
-                roots.Add(tagOrDigest);
+                if (Digest.IsValid(tagOrDigest)) digest = tagOrDigest;
+                else if (OciReference.IsValidTag(tagOrDigest)) tag = tagOrDigest;
+                else throw new NetbootException(ErrorIds.InvalidReference, FailureKind.InvalidArgument,
+                    $"'{tagOrDigest}' is neither a tag nor a digest (in {repository.Reference.RepositoryName}).", tagOrDigest);
+            }
+            return DiscoverCoreAsync(repository, tag, digest, filter, log, cancellationToken);
+        }
+
+        /// <summary>
+        /// As <see cref="DiscoverAsync(IOciRepository, string, ArtifactFilter, IEngineLog, CancellationToken)"/> for the tag and
+        /// digest of <paramref name="reference"/> (its repository part is ignored: <paramref name="repository"/> is used).
+        /// A pinned <c>repo:tag@digest</c> (what <see cref="NetbootArtifact.Reference"/> holds) reads the digest and uses the
+        /// tag only as a hint for metadata that lives on its index (formats B and C), so a moved tag changes nothing.
+        /// </summary>
+        public static Task<IReadOnlyList<NetbootArtifact>> DiscoverAsync(IOciRepository repository, OciReference reference,
+            ArtifactFilter? filter, IEngineLog log, CancellationToken cancellationToken)
+        {
+            if (repository == null) throw new ArgumentNullException(nameof(repository));
+            if (reference == null) throw new ArgumentNullException(nameof(reference));
+            return DiscoverCoreAsync(repository, reference.Tag, reference.Digest, filter, log, cancellationToken);
+        }
+
+        static async Task<IReadOnlyList<NetbootArtifact>> DiscoverCoreAsync(IOciRepository repository, string? tag, string? digest,
+            ArtifactFilter? filter, IEngineLog log, CancellationToken cancellationToken)
+        {
+            log = log ?? NullEngineLog.Instance;
+            filter = filter ?? new ArtifactFilter();
+            var session = new Session(repository, log, cancellationToken);
+            string repositoryName = session.RepositoryName;
+            string? asked = digest != null ? (tag != null ? $"{tag}@{digest}" : digest) : tag;
+
+            List<WalkedManifest> walked;
+            if (digest != null)
+            {
+                walked = await session.Walker.WalkAsync(new[] { digest }).ConfigureAwait(false);
+                if (tag != null) await session.AddHintAsync(tag, walked).ConfigureAwait(false);
+            }
+            else if (tag != null)
+            {
+                walked = await session.Walker.WalkAsync(new[] { tag }).ConfigureAwait(false);
             }
             else
             {
-                foreach (var tag in await repository.ListTagsAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    if (SkippedTags.IsSignatureOrReferrer(tag, out string why))
-                        log.Verbose($"{repositoryName}: skipping tag '{tag}': {why}.");
-                    else
-                        roots.Add(tag);
-                }
-                roots.Sort(StringComparer.Ordinal);
-                log.Verbose($"{repositoryName}: {roots.Count} tag(s) to inspect.");
+                walked = await session.Walker.WalkAsync(await session.ListTagsAsync().ConfigureAwait(false)).ConfigureAwait(false);
+                session.WalkedAllTags = true;
             }
-
-            var walker = new ManifestWalker(repository, log, cancellationToken);
-            var walked = await walker.WalkAsync(roots).ConfigureAwait(false);
 
             var candidates = new List<Candidate>();
             var notNetboot = new List<string>();
             foreach (var item in walked)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var candidate = await ConsiderAsync(item, walker, repositoryName, log, notNetboot).ConfigureAwait(false);
+                var candidate = await ConsiderAsync(item, session, notNetboot).ConfigureAwait(false);
                 if (candidate == null) continue;
                 if (!filter.Matches(candidate.Metadata.Name, candidate.Metadata.Version, candidate.Metadata.Architecture))
                 {
@@ -75,9 +97,9 @@ namespace NetbootOci.Engine.Formats
                 candidates.Add(candidate);
             }
 
-            if (tagOrDigest != null && candidates.Count == 0 && notNetboot.Count > 0 && walked.Count == notNetboot.Count)
+            if (asked != null && candidates.Count == 0 && walked.Count > 0 && walked.Count == notNetboot.Count)
                 throw new NetbootException(ErrorIds.UnknownFormat, FailureKind.InvalidData,
-                    $"{repositoryName}:{tagOrDigest} is not a netboot artifact: {string.Join("; ", notNetboot)}.", tagOrDigest);
+                    $"{repositoryName}:{asked} is not a netboot artifact: {string.Join("; ", notNetboot)}.", asked);
 
             var artifacts = new List<NetbootArtifact>();
             foreach (var group in candidates.GroupBy(c => (c.Metadata.Name.ToLowerInvariant(), c.Metadata.Version.ToLowerInvariant(), c.Metadata.Architecture)))
@@ -98,6 +120,62 @@ namespace NetbootOci.Engine.Formats
                 .ToList();
         }
 
+        /// <summary>One discovery run: the walker (and its manifest cache) plus the lazily listed tags.</summary>
+        sealed class Session
+        {
+            public Session(IOciRepository repository, IEngineLog log, CancellationToken cancellationToken)
+            {
+                Repository = repository;
+                Log = log;
+                Walker = new ManifestWalker(repository, log, cancellationToken);
+                CancellationToken = cancellationToken;
+            }
+
+            public CancellationToken CancellationToken { get; }
+
+            public IOciRepository Repository { get; }
+            public IEngineLog Log { get; }
+            public ManifestWalker Walker { get; }
+            public string RepositoryName => Repository.Reference.RepositoryName;
+            public bool WalkedAllTags { get; set; }
+            List<WalkedManifest>? _allTags;
+
+            public async Task<List<string>> ListTagsAsync()
+            {
+                var roots = new List<string>();
+                foreach (var tag in await Repository.ListTagsAsync(CancellationToken).ConfigureAwait(false))
+                {
+                    if (SkippedTags.IsSignatureOrReferrer(tag, out string why))
+                        Log.Verbose($"{RepositoryName}: skipping tag '{tag}': {why}.");
+                    else
+                        roots.Add(tag);
+                }
+                roots.Sort(StringComparer.Ordinal);
+                Log.Verbose($"{RepositoryName}: {roots.Count} tag(s) to inspect.");
+                return roots;
+            }
+
+            /// <summary>Walks <paramref name="tag"/> and adds its sightings of manifests already found. It is only a hint: a missing or broken tag is a verbose note.</summary>
+            public async Task AddHintAsync(string tag, List<WalkedManifest> found)
+            {
+                foreach (var extra in await Walker.WalkAsync(new[] { tag }, tolerant: true).ConfigureAwait(false))
+                    foreach (var item in found.Where(f => f.Content.Digest == extra.Content.Digest))
+                        item.Sightings.AddRange(extra.Sightings);
+            }
+
+            /// <summary>Every tag walked once (for a digest whose metadata lives on an index somewhere in the repository).</summary>
+            public async Task<List<WalkedManifest>> AllTagsAsync()
+            {
+                if (_allTags == null)
+                {
+                    Log.Verbose($"{RepositoryName}: walking all tags to find the indexes that describe a digest.");
+                    // Other tags' problems are not this digest's: they are noted, not raised.
+                    _allTags = await Walker.WalkAsync(await ListTagsAsync().ConfigureAwait(false), tolerant: true).ConfigureAwait(false);
+                }
+                return _allTags;
+            }
+        }
+
         sealed class Candidate
         {
             public ManifestContent Manifest = null!;
@@ -108,9 +186,11 @@ namespace NetbootOci.Engine.Formats
             public DerivedMetadata Metadata = null!;
         }
 
-        static async Task<Candidate?> ConsiderAsync(WalkedManifest item, ManifestWalker walker, string repositoryName, IEngineLog log, List<string> notNetboot)
+        static async Task<Candidate?> ConsiderAsync(WalkedManifest item, Session session, List<string> notNetboot)
         {
-            var sightings = item.Sightings.OrderBy(s => s.Rank).ThenBy(s => s.Tag ?? "", StringComparer.Ordinal).ToList();
+            string repositoryName = session.RepositoryName;
+            var log = session.Log;
+            var sightings = Ordered(item.Sightings);
             var best = sightings[0];
             string where = $"manifest {item.Content.Digest} ({best.Describe()} of {repositoryName})";
             var model = item.Content.AsManifest(where);
@@ -118,6 +198,12 @@ namespace NetbootOci.Engine.Formats
                 throw new NetbootException(ErrorIds.ManifestInvalid, FailureKind.InvalidData, $"{where} has no 'layers' list.", item.Content.Digest);
 
             var format = FormatDetector.Detect(model, sightings, out string notNetbootReason);
+            if (format == null && !session.WalkedAllTags && sightings.All(s => s.Tag == null))
+            {
+                // Reached by digest only: format B's marker lives on an index entry somewhere in the repository.
+                sightings = await WithRepositorySightingsAsync(item, session).ConfigureAwait(false);
+                format = FormatDetector.Detect(model, sightings, out notNetbootReason);
+            }
             if (format == null)
             {
                 log.Verbose($"{repositoryName}: skipping {best.Describe()}: {notNetbootReason}, not a netboot artifact.");
@@ -125,34 +211,45 @@ namespace NetbootOci.Engine.Formats
                 return null;
             }
 
-            var metadata = MetadataDeriver.Derive(model, sightings, out string missing);
-            if (metadata == null)
+            if (sightings.All(s => s.Direct))
             {
-                // Fedora-style per-arch tags (40-amd64) name no OS; the index tag without the suffix (40) does.
-                var sibling = sightings.Where(s => s.Direct && s.Tag != null).Select(s => MetadataDeriver.ParseTag(s.Tag!)?.Stem)
-                    .FirstOrDefault(stem => stem != null && !walker.HasWalked(stem) && OciReference.IsValidTag(stem));
+                // A per-arch tag (fedora-40-amd64, 40-amd64) has its index under the tag without the suffix (formats.md §8):
+                // the index gives IndexDigest and, for Fedora-style tags that name no OS, the name.
+                var sibling = sightings.Where(s => s.Tag != null).Select(s => MetadataDeriver.ParseTag(s.Tag!)?.Stem)
+                    .FirstOrDefault(stem => stem != null && !session.Walker.HasWalked(stem) && OciReference.IsValidTag(stem));
                 if (sibling != null)
                 {
-                    log.Verbose($"{repositoryName}: looking for the index tag '{sibling}' to name {best.Describe()}.");
-                    try
-                    {
-                        foreach (var extra in await walker.WalkAsync(new[] { sibling }).ConfigureAwait(false))
-                            if (extra.Content.Digest == item.Content.Digest) sightings.AddRange(extra.Sightings.Where(s => !s.Direct));
-                    }
-                    catch (NetbootException e) when (e.ErrorId == ErrorIds.ManifestNotFound)
-                    {
-                        log.Verbose($"{repositoryName}: no tag '{sibling}'.");
-                    }
-                    metadata = MetadataDeriver.Derive(model, sightings, out missing);
+                    log.Verbose($"{repositoryName}: looking for the index tag '{sibling}' of {best.Describe()}.");
+                    var one = new List<WalkedManifest> { new WalkedManifest(item.Content) };
+                    await session.AddHintAsync(sibling, one).ConfigureAwait(false);
+                    sightings = Ordered(sightings.Concat(one[0].Sightings.Where(s => !s.Direct)));
                 }
+            }
+            var metadata = MetadataDeriver.Derive(model, sightings, out string missing);
+            if (metadata == null && !session.WalkedAllTags && sightings.All(s => s.Tag == null))
+            {
+                sightings = await WithRepositorySightingsAsync(item, session).ConfigureAwait(false);
+                metadata = MetadataDeriver.Derive(model, sightings, out missing);
             }
             if (metadata == null)
             {
                 log.Warning($"{repositoryName}: {best.Describe()} looks like a netboot artifact (format {format}) but is skipped: {missing}.");
                 return null;
             }
+            best = sightings[0];
             log.Verbose($"{repositoryName}: {best.Describe()} is {metadata.Name} {metadata.Version} {metadata.Architecture}, format {format} (from {metadata.Source}).");
             return new Candidate { Manifest = item.Content, Model = model, Sightings = sightings, Best = best, Format = format.Value, Metadata = metadata };
+        }
+
+        /// <summary>Tagged sightings first, then the most specific (direct, one-entry index, multi-arch index), then by tag.</summary>
+        static List<ManifestSighting> Ordered(IEnumerable<ManifestSighting> sightings) =>
+            sightings.OrderBy(s => s.Tag == null ? 1 : 0).ThenBy(s => s.Rank).ThenBy(s => s.Tag ?? "", StringComparer.Ordinal).ToList();
+
+        static async Task<List<ManifestSighting>> WithRepositorySightingsAsync(WalkedManifest item, Session session)
+        {
+            var all = await session.AllTagsAsync().ConfigureAwait(false);
+            var more = all.Where(w => w.Content.Digest == item.Content.Digest).SelectMany(w => w.Sightings);
+            return Ordered(item.Sightings.Concat(more));
         }
 
         static NetbootArtifact Build(Candidate c, OciReference repository, IEngineLog log)

@@ -44,8 +44,11 @@ namespace NetbootOci.Engine.Formats
         /// <summary>True when this tag or digest has been walked already.</summary>
         public bool HasWalked(string tagOrDigest) => _walked.ContainsKey(tagOrDigest);
 
-        /// <summary>Walks each tag or digest; manifests are returned in the order first reached.</summary>
-        public async Task<List<WalkedManifest>> WalkAsync(IReadOnlyList<string> tagsOrDigests)
+        /// <summary>
+        /// Walks each tag or digest; manifests are returned in the order first reached. A failure is raised,
+        /// or with <paramref name="tolerant"/> noted on the verbose log and that tag left out.
+        /// </summary>
+        public async Task<List<WalkedManifest>> WalkAsync(IReadOnlyList<string> tagsOrDigests, bool tolerant = false)
         {
             var perTag = new List<(ManifestContent, ManifestSighting)>[tagsOrDigests.Count];
             using (var gate = new SemaphoreSlim(Parallelism, Parallelism))
@@ -54,6 +57,11 @@ namespace NetbootOci.Engine.Formats
                 {
                     await gate.WaitAsync(_cancellationToken).ConfigureAwait(false);
                     try { perTag[i] = await WalkOneAsync(t).ConfigureAwait(false); }
+                    catch (NetbootException e) when (tolerant)
+                    {
+                        _log.Verbose($"{RepositoryName}: ignoring '{t}': {e.Message}");
+                        perTag[i] = new List<(ManifestContent, ManifestSighting)>();
+                    }
                     finally { gate.Release(); }
                 }).ToList();
                 await Task.WhenAll(tasks).ConfigureAwait(false);
