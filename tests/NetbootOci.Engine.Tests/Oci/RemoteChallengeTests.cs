@@ -49,5 +49,18 @@ namespace NetbootOci.Engine.Tests.Oci
             Assert.Equal("https://x/next?a=1,2", LinkHeader.Next(other, page)!.OriginalString);
             Assert.Null(LinkHeader.Next(new HttpResponseMessage(), page));
         }
+
+        [Fact]
+        public void TokensLiveAtLeastSixtySecondsAndAreKeyedByScopeSet()
+        {
+            var registry = new Uri("https://cache-test.example:5000/");
+            string key = TokenCache.Key(registry, "cred", new[] { "repository:a:pull", "repository:b:pull" });
+            Assert.Equal(key, TokenCache.Key(registry, "cred", new[] { "repository:b:pull", "repository:a:pull", "repository:a:pull" }));
+            Assert.NotEqual(key, TokenCache.Key(registry, "other", new[] { "repository:a:pull", "repository:b:pull" }));
+            TokenCache.Put(key, "t1", TimeSpan.FromSeconds(1), DateTimeOffset.UtcNow);
+            Assert.Equal("t1", TokenCache.Get(key));
+            TokenCache.Put(key, "t2", TimeSpan.FromSeconds(300), DateTimeOffset.UtcNow.AddSeconds(-299));
+            Assert.Null(TokenCache.Get(key));
+        }
     }
 }

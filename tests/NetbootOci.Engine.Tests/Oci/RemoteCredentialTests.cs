@@ -159,5 +159,19 @@ namespace NetbootOci.Engine.Tests.Oci
             var after = tokens.Requests;
             Assert.Contains(after, r => r.StartsWith("POST grant=refresh_token") && r.Contains("idt/other"));
         }
+
+        [Fact]
+        public async Task DockerHubUsesTheLegacyIndexKey()
+        {
+            WriteConfig(new { auths = new Dictionary<string, object> { ["https://index.docker.io/v1/"] = new { auth = Auth("hubuser", "hubpass") } } });
+            var found = await NetbootOci.Engine.Oci.Remote.CredentialSources.ResolveAsync("docker.io", Options(new RecordingLog()), None);
+            Assert.Equal("hubuser", found!.Username);
+            Assert.Null(await NetbootOci.Engine.Oci.Remote.CredentialSources.ResolveAsync("quay.io", Options(new RecordingLog()), None));
+            string stdinLog = WriteHelper("hub", "https://index.docker.io/v1/", "{\"Username\":\"helperuser\",\"Secret\":\"x\"}");
+            WriteConfig(new { credsStore = "hub" });
+            var fromHelper = await NetbootOci.Engine.Oci.Remote.CredentialSources.ResolveAsync("docker.io", Options(new RecordingLog()), None);
+            Assert.Equal("helperuser", fromHelper!.Username);
+            Assert.Equal("https://index.docker.io/v1/", File.ReadAllText(stdinLog).Trim());
+        }
     }
 }

@@ -250,6 +250,17 @@ namespace NetbootOci.Engine.Tests.Oci
             var e4 = await Assert.ThrowsAsync<NetbootException>(() => ReadVerified(repo, layer));
             Assert.Equal(ErrorIds.TransferStalled, e4.ErrorId);
             Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"stall detected after {sw.Elapsed}");
+
+            // Cancellation reaches a body read that is waiting: the caller's cancel, not a stall.
+            var patient = Options();
+            patient.StallTimeout = TimeSpan.FromSeconds(60);
+            using var slow = RepositoryFactory.Open($"{proxy.Host}/faults/body", patient);
+            using var cancel = new CancellationTokenSource();
+            using var stream = await slow.OpenBlobAsync(layer.Digest, 0, cancel.Token);
+            cancel.CancelAfter(TimeSpan.FromMilliseconds(500));
+            sw.Restart();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stream.CopyToAsync(Stream.Null, 81920, cancel.Token));
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10));
         }
 
         [Fact]
