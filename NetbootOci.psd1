@@ -9,7 +9,7 @@
     PowerShellVersion      = '5.1'
     CompatiblePSEditions   = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess       = @()
+    FormatsToProcess       = @('NetbootOci.Format.ps1xml')
     FunctionsToExport      = @()
     CmdletsToExport        = @('Get-NetbootArtifact')
     VariablesToExport      = @()
