@@ -203,6 +203,7 @@ namespace NetbootOci.Engine.Publish
                         {
                             MountFrom = plan.MountFrom,
                             Chunked = request.Chunked,
+                            ChunkSize = request.ChunkSize,
                             OnProgress = sent =>
                             {
                                 Interlocked.Exchange(ref done[i], sent);
@@ -224,17 +225,21 @@ namespace NetbootOci.Engine.Publish
         static async Task PushManifestAsync(IOciRepository repository, byte[] bytes, string mediaType, string? tag, string expected, CancellationToken cancellationToken)
         {
             string what = tag == null ? (MediaTypes.IsIndex(mediaType) ? "index " : "manifest ") + expected : "tag " + tag;
-            string digest = await Rejected(() => repository.PushManifestAsync(bytes, mediaType, tag, cancellationToken), what).ConfigureAwait(false);
+            string digest = await Rejected(() => repository.PushManifestAsync(bytes, mediaType, tag, cancellationToken), what, manifest: true).ConfigureAwait(false);
             if (digest != expected)
                 throw new NetbootException(ErrorIds.PublishRejected, FailureKind.InvalidData,
                     $"{repository.Reference.RepositoryName} stored {what} as {digest}, not {expected}: the registry altered the bytes.", repository.Reference.ToString());
         }
 
-        /// <summary>A refusal by the target becomes <see cref="ErrorIds.PublishRejected"/>, keeping the registry's own message (its error body).</summary>
-        static async Task<T> Rejected<T>(Func<Task<T>> push, string what)
+        /// <summary>
+        /// A refusal by the target becomes <see cref="ErrorIds.PublishRejected"/>, keeping the registry's own message
+        /// (its error body). For manifests a 403 is a refusal too: the blobs were just accepted with the same
+        /// credentials, so it is a policy about the content (distribution's "unknown manifest class"), not access.
+        /// </summary>
+        static async Task<T> Rejected<T>(Func<Task<T>> push, string what, bool manifest = false)
         {
             try { return await push().ConfigureAwait(false); }
-            catch (NetbootException e) when (IsRejection(e))
+            catch (NetbootException e) when (IsRejection(e) || manifest && (e.ErrorId == ErrorIds.AccessDenied || e.Kind == FailureKind.PermissionDenied))
             {
                 throw new NetbootException(ErrorIds.PublishRejected, e.Kind, $"The target rejected {what}: {e.Message}", e.Target, e);
             }

@@ -26,6 +26,8 @@ namespace NetbootOci.Engine.Publish
         public string? MountFrom { get; set; }
         /// <summary>Upload blobs in PATCH chunks instead of one PUT.</summary>
         public bool Chunked { get; set; }
+        /// <summary>PATCH size when <see cref="Chunked"/>.</summary>
+        public int ChunkSize { get; set; } = 8 << 20;
         /// <summary>Written as org.opencontainers.image.created; null keeps the manifest reproducible.</summary>
         public DateTimeOffset? Created { get; set; }
         /// <summary>Plan only: compute the manifest and compare with the target, upload and tag nothing.</summary>
