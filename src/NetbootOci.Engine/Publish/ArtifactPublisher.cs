@@ -245,10 +245,11 @@ namespace NetbootOci.Engine.Publish
             }
         }
 
+        // A 4xx answer about the content. Network trouble, 5xx after retries, auth failures and a file that changed
+        // on disk while it was sent (DigestMismatch/SizeMismatch) keep their own ids.
         static bool IsRejection(NetbootException e) =>
-            e.Kind != FailureKind.ConnectionError && e.Kind != FailureKind.AuthenticationError && e.Kind != FailureKind.OperationStopped
-            && e.ErrorId != ErrorIds.AuthenticationFailed && e.ErrorId != ErrorIds.AccessDenied && e.ErrorId != ErrorIds.RegistryUnreachable
-            && e.ErrorId != ErrorIds.TransferStalled;
+            (e.Kind == FailureKind.InvalidData || e.Kind == FailureKind.InvalidArgument)
+            && e.ErrorId != ErrorIds.DigestMismatch && e.ErrorId != ErrorIds.SizeMismatch;
 
         static async Task<Descriptor?> ResolveOrNullAsync(IOciRepository repository, string tag, CancellationToken cancellationToken)
         {
