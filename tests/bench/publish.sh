@@ -52,15 +52,15 @@ YAML
 }
 stop_registry() { kill "$reg_pid"; wait "$reg_pid" 2>/dev/null || true; rm -rf "$1"; }
 
-# One timed run into a fresh registry; prints "seconds maxrss_kib".
+# One timed run into a fresh registry; prints "seconds maxrss_kib user_s sys_s".
 run() {
   local what=$1 dir=$work/registry-$1
   rm -rf "$dir"; start_registry "$dir"; sync
   local out=$work/time-$what
   case $what in
-    ours)   /usr/bin/time -f "%e %M" -o "$out" timeout 900 "$cli" publish "$files" --reference "127.0.0.1:$port/bench/netboot" \
+    ours)   /usr/bin/time -f "%e %M %U %S" -o "$out" timeout 900 "$cli" publish "$files" --reference "127.0.0.1:$port/bench/netboot" \
               --os bench --os-version 1 --arch amd64 --plain-http >/dev/null ;;
-    skopeo) /usr/bin/time -f "%e %M" -o "$out" timeout 900 skopeo --insecure-policy copy -q --dest-tls-verify=false \
+    skopeo) /usr/bin/time -f "%e %M %U %S" -o "$out" timeout 900 skopeo --insecure-policy copy -q --dest-tls-verify=false \
               "oci:$layout:bench-1-amd64" "docker://127.0.0.1:$port/bench/netboot:bench-1-amd64" >/dev/null ;;
   esac
   stop_registry "$dir"
@@ -71,9 +71,11 @@ ours=(); theirs=()
 for r in $(seq "$rounds"); do
   # Alternate who goes first so neither always gets the warmer machine.
   if (( r % 2 )); then a=$(run ours); b=$(run skopeo); else b=$(run skopeo); a=$(run ours); fi
-  echo "round $r: netboot-oci ${a% *}s (max RSS ${a#* } KiB), skopeo ${b% *}s (max RSS ${b#* } KiB)"
-  ours+=("${a% *}"); theirs+=("${b% *}")
+  read -r aw ar au as <<<"$a"; read -r bw br bu bs <<<"$b"
+  echo "round $r: netboot-oci ${aw}s wall, cpu ${au}+${as}s, max RSS ${ar} KiB | skopeo ${bw}s wall, cpu ${bu}+${bs}s, max RSS ${br} KiB"
+  ours+=("$aw"); theirs+=("$bw")
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 mo=$(median "${ours[@]}"); ms=$(median "${theirs[@]}")
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 echo "median: netboot-oci publish ${mo}s, skopeo copy ${ms}s, ratio $(awk -v a="$mo" -v b="$ms" 'BEGIN {printf "%.2f", a/b}')x (target <= 1.10x)"
