@@ -86,6 +86,7 @@ namespace NetbootOci.Engine.Publish
                 if (!result.Changed)
                 {
                     _log.Verbose($"{plan.Target.WithTag(plan.Tag)} already holds {manifest.Digest} and index {plan.IndexTag} lists it: nothing to do.");
+                    if (request.BeforeTagging != null) await request.BeforeTagging(repository, result, cancellationToken).ConfigureAwait(false);
                     return result;
                 }
 
@@ -94,6 +95,10 @@ namespace NetbootOci.Engine.Publish
                 {
                     result.BytesUploaded = await PushBlobsAsync(repository, plan, request, cancellationToken).ConfigureAwait(false);
                     await PushManifestAsync(repository, manifest.Bytes, manifest.MediaType, null, manifest.Digest, cancellationToken).ConfigureAwait(false);
+                }
+                if (request.BeforeTagging != null) await request.BeforeTagging(repository, result, cancellationToken).ConfigureAwait(false);
+                if (tagMoves)
+                {
                     await PushManifestAsync(repository, manifest.Bytes, manifest.MediaType, plan.Tag, manifest.Digest, cancellationToken).ConfigureAwait(false);
                     _log.Verbose($"Tag {plan.Tag} -> {manifest.Digest}" + (currentTag == null ? "" : $" (was {currentTag.Digest})"));
                 }

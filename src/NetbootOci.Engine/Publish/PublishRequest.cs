@@ -1,5 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using NetbootOci.Engine.Oci;
 
 namespace NetbootOci.Engine.Publish
 {
@@ -32,6 +35,12 @@ namespace NetbootOci.Engine.Publish
         public DateTimeOffset? Created { get; set; }
         /// <summary>Plan only: compute the manifest and compare with the target, upload and tag nothing.</summary>
         public bool WhatIf { get; set; }
+        /// <summary>
+        /// Extra work on the stored manifest (e.g. attaching a signature), run when the manifest is in the repository
+        /// by digest and before any tag moves, also when nothing changed; never with <see cref="WhatIf"/>. A failure
+        /// here leaves the tags where they were.
+        /// </summary>
+        public Func<IOciRepository, PublishResult, CancellationToken, Task>? BeforeTagging { get; set; }
         /// <summary>Blob uploads running at once.</summary>
         public int Parallelism { get; set; } = 3;
     }

@@ -97,10 +97,10 @@ namespace NetbootOci.Commands
                 foreach (DictionaryEntry kv in Annotation)
                     request.Annotations[Convert.ToString(kv.Key, System.Globalization.CultureInfo.InvariantCulture) ?? ""] =
                         Convert.ToString(kv.Value, System.Globalization.CultureInfo.InvariantCulture) ?? "";
+            // Later options that act on the stored manifest (a signing key) set request.BeforeTagging here.
             return request;
         }
 
-        // A place for later options (e.g. a signing key) to join the engine call.
         RegistryOptions RegistryOptions(IEngineLog log)
         {
             var options = new RegistryOptions { PlainHttp = PlainHttp.IsPresent, Log = log };

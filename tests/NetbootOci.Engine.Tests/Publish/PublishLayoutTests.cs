@@ -273,6 +273,36 @@ namespace NetbootOci.Engine.Tests.Publish
         }
 
         [Fact]
+        public async Task BeforeTagging_runs_with_the_manifest_stored_and_a_failure_there_moves_no_tag()
+        {
+            string layout = _dir.Combine("layout");
+            string files = PublishFixture.WriteBootFiles(_dir, "files");
+            var request = PublishFixture.Request(files, "oci:" + layout);
+            string? seen = null;
+            request.BeforeTagging = async (repo, result, ct) =>
+            {
+                Assert.NotNull(await repo.ResolveAsync(result.Digest, ct));
+                Assert.Null(await repo.ResolveAsync(result.Tag, ct));
+                seen = result.Digest;
+                throw new NetbootException(ErrorIds.SignatureInvalid, FailureKind.InvalidData, "signing failed");
+            };
+            var e = await Assert.ThrowsAsync<NetbootException>(() => Publish(request));
+            Assert.Equal(ErrorIds.SignatureInvalid, e.ErrorId);
+            Assert.NotNull(seen);
+            using (var repo = new OciLayoutRepository(layout))
+                Assert.Empty(await repo.ListTagsAsync(CancellationToken.None));
+
+            int calls = 0;
+            request.BeforeTagging = (repo, result, ct) => { calls++; return Task.CompletedTask; };
+            Assert.True((await Publish(request)).Changed);
+            Assert.False((await Publish(request)).Changed);
+            Assert.Equal(2, calls);
+            request.WhatIf = true;
+            await Publish(request);
+            Assert.Equal(2, calls);
+        }
+
+        [Fact]
         public async Task Empty_folder_is_rejected_with_its_path()
         {
             Directory.CreateDirectory(_dir.Combine("empty"));
