@@ -126,7 +126,7 @@ namespace NetbootOci.Engine.Signing
             string where = $"{sigRepo.Reference.RepositoryName}:{tag}";
             ManifestContent content;
             try { content = await sigRepo.GetManifestAsync(tag, ct).ConfigureAwait(false); }
-            catch (NetbootException e) when (e.ErrorId == ErrorIds.ManifestNotFound)
+            catch (NetbootException e) when (e.ErrorId == ErrorIds.ManifestNotFound || e.ErrorId == ErrorIds.RepositoryNotFound)
             {
                 log.Verbose($"No classic signature: {where} does not exist.");
                 return;
@@ -208,7 +208,7 @@ namespace NetbootOci.Engine.Signing
         {
             IReadOnlyList<Descriptor> referrers;
             try { referrers = await sigRepo.GetReferrersAsync(digest, null, ct).ConfigureAwait(false); }
-            catch (NetbootException e) when (e.Kind == FailureKind.NotImplemented || e.ErrorId == ErrorIds.ManifestNotFound)
+            catch (NetbootException e) when (e.Kind == FailureKind.NotImplemented || e.ErrorId == ErrorIds.ManifestNotFound || e.ErrorId == ErrorIds.RepositoryNotFound)
             {
                 log.Verbose($"No referrers for {digest}: {e.Message}");
                 return;

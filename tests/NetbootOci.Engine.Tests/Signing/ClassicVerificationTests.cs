@@ -21,13 +21,17 @@ namespace NetbootOci.Engine.Tests.Signing
         protected readonly TempDir Dir = new TempDir("nboci-sig");
         protected abstract IOciRepository NewRepository(string name);
 
+        /// <summary>Stores the signed image manifest where the store accepts it (a registry refuses it: the vectors carry no layer blobs).</summary>
+        protected virtual Task PushImage(IOciRepository repo, string manifestPath) => PushImageAsync(repo, manifestPath);
+
         static Task<SignatureResult> Verify(IOciRepository repo, string digest, VerificationPolicy policy, string? indexDigest = null) =>
             SignatureVerifier.VerifyAsync(repo, digest, indexDigest, policy, NullEngineLog.Instance, CancellationToken.None);
 
         async Task<IOciRepository> RepoWith(string name, string imageCase, params string[] signatureFiles)
         {
             var repo = NewRepository(name);
-            string digest = await PushImageAsync(repo, Legacy(imageCase, "image-manifest.json"));
+            string digest = Digest.Sha256(File.ReadAllBytes(Legacy(imageCase, "image-manifest.json")));
+            await PushImage(repo, Legacy(imageCase, "image-manifest.json"));
             if (signatureFiles.Length > 0)
                 await PushSignatureManifestAsync(repo, digest, signatureFiles.Select(f => ReadLayer(Legacy(f))));
             return repo;
@@ -92,7 +96,7 @@ namespace NetbootOci.Engine.Tests.Signing
             var repo = NewRepository("junk");
             using (repo)
             {
-                await PushImageAsync(repo, Legacy("valid", "image-manifest.json"));
+                await PushImage(repo, Legacy("valid", "image-manifest.json"));
                 var junk = ReadLayer(Legacy("valid", "containers-image-signature-1"));
                 junk.Annotations[SignatureVerifier.SignatureAnnotation] = Convert.ToBase64String(new byte[] { 1, 2, 3 });
                 junk.Payload = Encoding.UTF8.GetBytes("{\"critical\":{}}");
@@ -154,7 +158,7 @@ namespace NetbootOci.Engine.Tests.Signing
             var repo = NewRepository("rekor-tampered");
             using (repo)
             {
-                await PushImageAsync(repo, Legacy("key-rekor-valid", "image-manifest.json"));
+                await PushImage(repo, Legacy("key-rekor-valid", "image-manifest.json"));
                 var layer = ReadLayer(Legacy("key-rekor-valid", "containers-image-signature-1"));
                 layer.Annotations[SignatureVerifier.RekorBundleAnnotation] = layer.Annotations[SignatureVerifier.RekorBundleAnnotation].Replace("1674251859", "1674251860");
                 await PushSignatureManifestAsync(repo, RekorDigest, new[] { layer });
@@ -186,7 +190,7 @@ namespace NetbootOci.Engine.Tests.Signing
             var repo = NewRepository("docker-types");
             using (repo)
             {
-                await PushImageAsync(repo, Legacy("valid", "image-manifest.json"));
+                await PushImage(repo, Legacy("valid", "image-manifest.json"));
                 await PushSignatureManifestAsync(repo, ValidDigest, new[] { ReadLayer(Legacy("valid", "containers-image-signature-1")) }, dockerTypes: true);
                 var result = await Verify(repo, ValidDigest, Policy(Legacy("keys", "cosign.pub")));
                 Assert.True(result.Verified, result.Reason);
@@ -229,7 +233,7 @@ namespace NetbootOci.Engine.Tests.Signing
             var repo = NewRepository("no-layers");
             using (repo)
             {
-                await PushImageAsync(repo, Legacy("valid", "image-manifest.json"));
+                await PushImage(repo, Legacy("valid", "image-manifest.json"));
                 var notASignature = ReadLayer(Legacy("valid", "containers-image-signature-1"));
                 notASignature.MediaType = "application/vnd.oci.image.layer.v1.tar";
                 await PushSignatureManifestAsync(repo, ValidDigest, new[] { notASignature });
@@ -247,7 +251,7 @@ namespace NetbootOci.Engine.Tests.Signing
             using (repo)
             {
                 // A valid signature of image 634a… stored under the .sig tag of image 0489….
-                await PushImageAsync(repo, Legacy("key-rekor-valid", "image-manifest.json"));
+                await PushImage(repo, Legacy("key-rekor-valid", "image-manifest.json"));
                 await PushSignatureManifestAsync(repo, RekorDigest, new[] { ReadLayer(Legacy("valid", "containers-image-signature-1")) });
                 var result = await Verify(repo, RekorDigest, Policy(Legacy("keys", "cosign.pub")));
                 Assert.False(result.Verified);
@@ -261,7 +265,7 @@ namespace NetbootOci.Engine.Tests.Signing
             var repo = NewRepository("tampered");
             using (repo)
             {
-                await PushImageAsync(repo, Legacy("valid", "image-manifest.json"));
+                await PushImage(repo, Legacy("valid", "image-manifest.json"));
                 var layer = ReadLayer(Legacy("valid", "containers-image-signature-1"));
                 layer.Payload = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(layer.Payload).Replace("single-sample", "single-evil"));
                 await PushSignatureManifestAsync(repo, ValidDigest, new[] { layer });
@@ -277,7 +281,7 @@ namespace NetbootOci.Engine.Tests.Signing
             var repo = NewRepository("bad-b64");
             using (repo)
             {
-                await PushImageAsync(repo, Legacy("valid", "image-manifest.json"));
+                await PushImage(repo, Legacy("valid", "image-manifest.json"));
                 var layer = ReadLayer(Legacy("valid", "containers-image-signature-1"));
                 layer.Annotations[SignatureVerifier.SignatureAnnotation] = "not*base64";
                 await PushSignatureManifestAsync(repo, ValidDigest, new[] { layer });
@@ -309,6 +313,58 @@ namespace NetbootOci.Engine.Tests.Signing
             var result = await SignatureVerifier.VerifyAsync(repo, ValidDigest, null, Policy(Legacy("keys", "cosign.pub")), NullEngineLog.Instance, CancellationToken.None);
             Assert.False(result.Verified);
             Assert.Contains("does not match the expected", result.Reason);
+        }
+    }
+}
+
+namespace NetbootOci.Engine.Tests.Signing
+{
+    /// <summary>One anonymous docker-registry (distribution 2.8.2: no referrers API) for the signing tests.</summary>
+    public sealed class SigningRegistryFixture : IDisposable
+    {
+        public RegistryServer Registry { get; } = RegistryServer.Start();
+        public void Dispose() => Registry.Dispose();
+
+        public RegistryOptions Options() => new RegistryOptions { PlainHttp = true, UseDockerConfig = false, RetryBaseDelay = TimeSpan.FromMilliseconds(20) };
+        public IOciRepository Open(string repository) => RepositoryFactory.Open($"{Registry.Host}/{repository}", Options());
+    }
+
+    /// <summary>The same vectors pushed to the real docker-registry and verified through our remote client.</summary>
+    public sealed class ClassicVerificationRegistryTests : ClassicVerificationTests, IClassFixture<SigningRegistryFixture>
+    {
+        readonly SigningRegistryFixture _fixture;
+        public ClassicVerificationRegistryTests(SigningRegistryFixture fixture) => _fixture = fixture;
+
+        protected override IOciRepository NewRepository(string name) => _fixture.Open("sig/" + name);
+
+        // distribution refuses a manifest whose blobs it lacks, and the vectors hold only the image manifest:
+        // the signatures are pushed alone and verified by digest (verification never needs the image itself).
+        protected override Task PushImage(IOciRepository repo, string manifestPath) => Task.CompletedTask;
+
+        [Fact]
+        public async Task VerifyReferenceReadsTheSignatureTagOverHttp()
+        {
+            using (var repo = NewRepository("by-ref"))
+                await PushSignatureManifestAsync(repo, ValidDigest, new[] { ReadLayer(Legacy("valid", "containers-image-signature-1")) });
+            var result = await SignatureVerifier.VerifyReferenceAsync($"{_fixture.Registry.Host}/sig/by-ref@{ValidDigest}", Policy(Legacy("keys", "cosign.pub")),
+                _fixture.Options(), NullEngineLog.Instance, CancellationToken.None);
+            Assert.True(result.Verified, result.Reason);
+            Assert.Equal($"{_fixture.Registry.Host}/sig/by-ref@{ValidDigest}", result.Reference);
+            Assert.True(_fixture.Registry.CountRequests("GET", "/v2/sig/by-ref/manifests/" + SignatureVerifier.SignatureTag(ValidDigest)) >= 1);
+        }
+
+        [Fact]
+        public async Task SignatureRepositoryOverrideReadsSignaturesElsewhere()
+        {
+            using (var sigs = NewRepository("override-signatures"))
+                await PushSignatureManifestAsync(sigs, ValidDigest, new[] { ReadLayer(Legacy("valid", "containers-image-signature-1")) });
+            var policy = Policy(Legacy("keys", "cosign.pub"));
+            string reference = $"{_fixture.Registry.Host}/sig/override-image@{ValidDigest}";
+            var without = await SignatureVerifier.VerifyReferenceAsync(reference, policy, _fixture.Options(), NullEngineLog.Instance, CancellationToken.None);
+            Assert.Equal(ErrorIds.SignatureNotFound, without.ErrorId);
+            policy.SignatureRepository = $"{_fixture.Registry.Host}/sig/override-signatures";
+            var with = await SignatureVerifier.VerifyReferenceAsync(reference, policy, _fixture.Options(), NullEngineLog.Instance, CancellationToken.None);
+            Assert.True(with.Verified, with.Reason);
         }
     }
 }
