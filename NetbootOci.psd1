@@ -11,7 +11,7 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess       = @()
     FunctionsToExport      = @()
-    CmdletsToExport        = @()
+    CmdletsToExport        = @('Set-NetbootLink')
     VariablesToExport      = @()
     AliasesToExport        = @()
     PrivateData            = @{
