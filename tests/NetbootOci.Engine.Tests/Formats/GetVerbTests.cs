@@ -21,13 +21,16 @@ namespace NetbootOci.Engine.Tests.Formats
 
         sealed record CliResult(int ExitCode, string Out, string Err);
 
-        static CliResult Cli(params string[] args)
+        static CliResult Cli(params string[] args) => CliWithInput(null, args);
+
+        static CliResult CliWithInput(string? stdin, params string[] args)
         {
             var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
             psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "netboot-oci.dll"));
             foreach (var a in args) psi.ArgumentList.Add(a);
             psi.Environment["DOCKER_CONFIG"] = Path.Combine(Path.GetTempPath(), "nboci-no-docker-config");
             using var p = Process.Start(psi)!;
+            if (stdin != null) p.StandardInput.Write(stdin);
             p.StandardInput.Close();
             var stdout = p.StandardOutput.ReadToEndAsync();
             var stderr = p.StandardError.ReadToEndAsync();
@@ -161,6 +164,30 @@ namespace NetbootOci.Engine.Tests.Formats
             Assert.Equal(3, refs.Count);
             Assert.All(refs, x => Assert.StartsWith($"{_registry.Host}/cli/netboot:", x));
             Assert.Contains("VERBOSE:", r.Err);
+        }
+
+        [Fact]
+        public void GetsFromAnHtpasswdRegistryWithThePasswordOnStandardInput()
+        {
+            using var registry = RegistryServer.Start("  htpasswd:\n    realm: basic-realm\n    path: {dir}/htpasswd\n",
+                new Dictionary<string, string> { ["htpasswd"] = Tools.Run("htpasswd", "-Bbn netboot s3cret-pass") });
+            using var dir = new TempDir();
+            var l = Mixed(dir);
+            Tools.Skopeo($"copy --all --dest-tls-verify=false --dest-creds netboot:s3cret-pass oci:{l.Path}:rhel-9.3.0-x86_64 docker://{registry.Host}/auth/netboot:rhel-9.3.0-x86_64");
+
+            var ok = CliWithInput("s3cret-pass\n", "get", $"{registry.Host}/auth/netboot", "--plain-http", "--username", "netboot", "--password-stdin", "--json", "--verbose");
+            Assert.True(ok.ExitCode == 0, ok.Err);
+            Assert.Equal("rhel", JsonDocument.Parse(ok.Out).RootElement.EnumerateArray().Single().GetProperty("Name").GetString());
+            Assert.DoesNotContain("s3cret-pass", ok.Out + ok.Err);
+
+            var anonymous = Cli("get", $"{registry.Host}/auth/netboot", "--plain-http");
+            Assert.Equal(1, anonymous.ExitCode);
+            Assert.Contains("AuthenticationFailed", anonymous.Err);
+
+            var wrong = CliWithInput("Xq9-not-the-pw\n", "get", $"{registry.Host}/auth/netboot", "--plain-http", "--username", "netboot", "--password-stdin");
+            Assert.Equal(1, wrong.ExitCode);
+            Assert.Contains("AuthenticationFailed", wrong.Err);
+            Assert.DoesNotContain("Xq9-not-the-pw", wrong.Err);
         }
     }
 }
