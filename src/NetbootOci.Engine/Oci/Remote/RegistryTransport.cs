@@ -101,6 +101,8 @@ namespace NetbootOci.Engine.Oci.Remote
                 if (!IsRedirect(response.StatusCode)) return response;
                 var location = response.Headers.Location;
                 if (location == null) return response;
+                // A streamed upload cannot be sent twice: its caller sees the redirect and restarts the upload.
+                if (request.Content != null && !request.Replayable) return response;
                 var next = location.IsAbsoluteUri ? location : new Uri(uri, location);
                 response.Dispose();
                 if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
