@@ -417,5 +417,25 @@ namespace NetbootOci.Engine.Tests.Oci
             Assert.Equal(ErrorIds.AccessDenied, e.ErrorId);
             Assert.Contains("DENIED: requested access to the resource is denied", e.Message);
         }
+
+        [Fact]
+        public async Task StalledManifestBodyIsRetriedThenReportedAsStalled()
+        {
+            using var dir = new TempDir();
+            var fixture = Pushed(dir, "faults/mstall", "t");
+            using var proxy = new FaultProxy(_registry.Host);
+            proxy.Intercept = async x =>
+            {
+                if (x.Method != "GET" || !x.Path.Contains("/manifests/")) return false;
+                await x.ForwardAsync(stallAfter: 10);
+                return true;
+            };
+            var options = Options(null, retries: 1);
+            options.StallTimeout = TimeSpan.FromSeconds(1);
+            using var repo = RepositoryFactory.Open($"{proxy.Host}/faults/mstall", options);
+            var e = await Assert.ThrowsAsync<NetbootException>(() => repo.GetManifestAsync("t", None));
+            Assert.Equal(ErrorIds.TransferStalled, e.ErrorId);
+            Assert.Equal(2, proxy.Count("GET", "/manifests/t"));
+        }
     }
 }

@@ -166,6 +166,11 @@ namespace NetbootOci.Engine.Oci.Remote
             return e is HttpRequestException || e is IOException || e is System.Net.Sockets.SocketException;
         }
 
+        /// <summary>A failure worth another attempt: the network, or our stall/connection errors from a body read.</summary>
+        public static bool IsTransient(Exception e, CancellationToken cancellationToken) =>
+            IsNetworkFailure(e, cancellationToken) ||
+            e is NetbootException n && (n.ErrorId == ErrorIds.RegistryUnreachable || n.ErrorId == ErrorIds.TransferStalled) && !cancellationToken.IsCancellationRequested;
+
         /// <summary>Exponential backoff with ±50% jitter, or the server's Retry-After (seconds or an HTTP date), capped at 2 minutes.</summary>
         public TimeSpan Backoff(int attempt, RetryConditionHeaderValue? retryAfter)
         {

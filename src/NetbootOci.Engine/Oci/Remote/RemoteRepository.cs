@@ -95,11 +95,11 @@ namespace NetbootOci.Engine.Oci.Remote
                 {
                     if (!response.IsSuccessStatusCode)
                         throw await RegistryErrors.ToExceptionAsync(response, what, tagOrDigest, ErrorIds.ManifestNotFound, ErrorIds.RegistryError, cancellationToken).ConfigureAwait(false);
-                    bytes = await RegistryErrors.ReadCappedAsync(response, max, cancellationToken, n =>
+                    bytes = await RegistryErrors.ReadCappedAsync(response, max, _options.StallTimeout, cancellationToken, n =>
                         new NetbootException(ErrorIds.ManifestTooLarge, FailureKind.InvalidData,
                             $"{what} is larger than the {max}-byte manifest limit ({n} bytes or more).", tagOrDigest)).ConfigureAwait(false);
                 }
-                catch (Exception e) when (RegistryTransport.IsNetworkFailure(e, cancellationToken) && attempt <= _options.MaxRetries)
+                catch (Exception e) when (RegistryTransport.IsTransient(e, cancellationToken) && attempt <= _options.MaxRetries)
                 {
                     response.Dispose();
                     var wait = _client.Transport.Backoff(attempt, null);
@@ -232,7 +232,7 @@ namespace NetbootOci.Engine.Oci.Remote
                     if (!response.IsSuccessStatusCode)
                         throw await RegistryErrors.ToExceptionAsync(response, $"Listing tags of {Where}", Where, ErrorIds.RepositoryNotFound, ErrorIds.RegistryError, cancellationToken).ConfigureAwait(false);
                     int max = _options.MaxManifestBytes;
-                    byte[] body = await RegistryErrors.ReadCappedAsync(response, max, cancellationToken, n =>
+                    byte[] body = await RegistryErrors.ReadCappedAsync(response, max, _options.StallTimeout, cancellationToken, n =>
                         new NetbootException(ErrorIds.RegistryError, FailureKind.InvalidData, $"Listing tags of {Where}: a page is over {max} bytes.", Where)).ConfigureAwait(false);
                     foreach (var tag in ParseTags(body)) if (seenTags.Add(tag)) tags.Add(tag);
                     next = LinkHeader.Next(response, next);
@@ -373,7 +373,7 @@ namespace NetbootOci.Engine.Oci.Remote
                         return await ReferrersFromTagSchemaAsync(digest, artifactType, cancellationToken).ConfigureAwait(false);
                     }
                     int max = _options.MaxManifestBytes;
-                    byte[] body = await RegistryErrors.ReadCappedAsync(response, max, cancellationToken, n =>
+                    byte[] body = await RegistryErrors.ReadCappedAsync(response, max, _options.StallTimeout, cancellationToken, n =>
                         new NetbootException(ErrorIds.ManifestTooLarge, FailureKind.InvalidData, $"{what}: the referrers index is over {max} bytes.", digest)).ConfigureAwait(false);
                     ImageIndex index;
                     try { index = JsonSerializer.Deserialize<ImageIndex>(body, OciJson.Options) ?? new ImageIndex(); }
