@@ -192,6 +192,7 @@ namespace NetbootOci.Engine.Oci.Remote
                 var request = new RegistryRequest(HttpMethod.Put, WithDigest(location, blob.Digest))
                 {
                     Replayable = false,
+                    ExpectContinue = blob.Size > 0,
                     Content = () =>
                     {
                         var content = new StreamContent(source, 1 << 16);
