@@ -439,5 +439,27 @@ namespace NetbootOci.Engine.Tests.Oci
             Assert.Equal(ErrorIds.TransferStalled, e.ErrorId);
             Assert.Equal(2, proxy.Count("GET", "/manifests/t"));
         }
+
+        [Fact]
+        public async Task ManifestHeadersThatContradictTheBodyAreRefused()
+        {
+            using var proxy = new FaultProxy(_registry.Host);
+            byte[] body = Encoding.UTF8.GetBytes("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"" + Digest.EmptyJson + "\",\"size\":2},\"layers\":[]}");
+            proxy.Intercept = async x =>
+            {
+                if (x.Path.EndsWith("/manifests/lying-digest"))
+                    await x.RespondAsync(200, body, MediaTypes.OciManifest, new Dictionary<string, string> { ["Docker-Content-Digest"] = Digest.Sha256("something else") });
+                else if (x.Path.EndsWith("/manifests/lying-type"))
+                    await x.RespondAsync(200, body, MediaTypes.OciIndex);
+                else if (x.Path.EndsWith("/manifests/empty"))
+                    await x.RespondAsync(200, new byte[0], MediaTypes.OciManifest);
+                else return false;
+                return true;
+            };
+            using var repo = RepositoryFactory.Open($"{proxy.Host}/faults/headers", Options());
+            Assert.Equal(ErrorIds.DigestMismatch, (await Assert.ThrowsAsync<NetbootException>(() => repo.GetManifestAsync("lying-digest", None))).ErrorId);
+            Assert.Equal(ErrorIds.ManifestInvalid, (await Assert.ThrowsAsync<NetbootException>(() => repo.GetManifestAsync("lying-type", None))).ErrorId);
+            Assert.Equal(ErrorIds.ManifestInvalid, (await Assert.ThrowsAsync<NetbootException>(() => repo.GetManifestAsync("empty", None))).ErrorId);
+        }
     }
 }

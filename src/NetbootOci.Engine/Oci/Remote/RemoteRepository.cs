@@ -117,35 +117,34 @@ namespace NetbootOci.Engine.Oci.Remote
                     response.Dispose();
                     throw;
                 }
-                using (response) return Describe(response, bytes, tagOrDigest, what);
+                using (response) return DescribeReceived(response, bytes, tagOrDigest, what);
             }
         }
 
-        ManifestContent Describe(HttpResponseMessage response, byte[] bytes, string tagOrDigest, string what)
+        /// <summary>Checks what was received (a JSON object, the digest asked for, Docker-Content-Digest) and describes it.</summary>
+        ManifestContent DescribeReceived(HttpResponseMessage response, byte[] bytes, string tagOrDigest, string what)
         {
+            bool isObject;
+            using (var probe = TryParse(bytes)) isObject = probe != null && probe.RootElement.ValueKind == JsonValueKind.Object;
+            if (!isObject)
+                throw new NetbootException(ErrorIds.ManifestInvalid, FailureKind.InvalidData,
+                    $"{what}: the registry sent {(bytes.Length == 0 ? "an empty body" : "a body that is not a JSON object")}.", tagOrDigest);
+            string algorithmOf = Digest.IsValid(tagOrDigest) ? tagOrDigest : "sha256:";
+            string actual;
+            using (var hash = Digest.CreateHasher(algorithmOf))
             {
-                bool isObject;
-                using (var probe = TryParse(bytes)) isObject = probe != null && probe.RootElement.ValueKind == JsonValueKind.Object;
-                if (!isObject)
-                    throw new NetbootException(ErrorIds.ManifestInvalid, FailureKind.InvalidData,
-                        $"{what}: the registry sent {(bytes.Length == 0 ? "an empty body" : "a body that is not a JSON object")}.", tagOrDigest);
-                string algorithmOf = Digest.IsValid(tagOrDigest) ? tagOrDigest : "sha256:";
-                string actual;
-                using (var hash = Digest.CreateHasher(algorithmOf))
-                {
-                    hash.AppendData(bytes);
-                    actual = Digest.Algorithm(algorithmOf) + ":" + Digest.ToHex(hash.GetHashAndReset());
-                }
-                if (Digest.IsValid(tagOrDigest) && actual != tagOrDigest)
-                    throw new NetbootException(ErrorIds.DigestMismatch, FailureKind.InvalidData,
-                        $"{what}: the received bytes hash to {actual}.", tagOrDigest);
-                string? header = HeaderValue(response, "Docker-Content-Digest");
-                if (header != null && Digest.IsValid(header) && Digest.Algorithm(header) == Digest.Algorithm(actual) && header != actual)
-                    throw new NetbootException(ErrorIds.DigestMismatch, FailureKind.InvalidData,
-                        $"{what}: the registry says its digest is {header} but the received bytes hash to {actual}.", tagOrDigest);
-                string mediaType = ManifestMediaType(response, bytes, what, tagOrDigest);
-                return new ManifestContent(bytes, mediaType, actual);
+                hash.AppendData(bytes);
+                actual = Digest.Algorithm(algorithmOf) + ":" + Digest.ToHex(hash.GetHashAndReset());
             }
+            if (Digest.IsValid(tagOrDigest) && actual != tagOrDigest)
+                throw new NetbootException(ErrorIds.DigestMismatch, FailureKind.InvalidData,
+                    $"{what}: the received bytes hash to {actual}.", tagOrDigest);
+            string? header = HeaderValue(response, "Docker-Content-Digest");
+            if (header != null && Digest.IsValid(header) && Digest.Algorithm(header) == Digest.Algorithm(actual) && header != actual)
+                throw new NetbootException(ErrorIds.DigestMismatch, FailureKind.InvalidData,
+                    $"{what}: the registry says its digest is {header} but the received bytes hash to {actual}.", tagOrDigest);
+            string mediaType = ManifestMediaType(response, bytes, what, tagOrDigest);
+            return new ManifestContent(bytes, mediaType, actual);
         }
 
         /// <summary>Content-Type when it names a manifest type (it must then agree with the body's mediaType), else the body's own.</summary>
