@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.CommandLine;
-using System.CommandLine.Invocation;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -31,7 +30,7 @@ namespace NetbootOci.Cli.Verbs
             command.Options.Add(arch);
             common.AddTo(command);
 
-            command.Action = new UsageErrorsExitTwo(parse => CliRunner.Run(parse.GetValue(common.Verbose), async (log, ct) =>
+            command.SetAction(parse => CliRunner.Run(parse.GetValue(common.Verbose), async (log, ct) =>
             {
                 var parsed = OciReference.Parse(parse.GetValue(reference) ?? "");
                 var filter = new ArtifactFilter { Name = parse.GetValue(os), Version = parse.GetValue(osVersion), Architecture = parse.GetValue(arch) };
@@ -44,26 +43,6 @@ namespace NetbootOci.Cli.Verbs
                 return CliRunner.Ok;
             }));
             return command;
-        }
-
-        /// <summary>
-        /// Runs the verb, or reports parse errors (unknown option, missing reference) and exits 2, the CLI's
-        /// "bad usage" code; System.CommandLine's own error action would exit 1.
-        /// </summary>
-        sealed class UsageErrorsExitTwo : SynchronousCommandLineAction
-        {
-            readonly Func<ParseResult, int> _run;
-            public UsageErrorsExitTwo(Func<ParseResult, int> run) { _run = run; }
-            public override bool ClearsParseErrors => true;
-
-            public override int Invoke(ParseResult parse)
-            {
-                if (parse.Errors.Count == 0 && parse.UnmatchedTokens.Count == 0) return _run(parse);
-                foreach (var error in parse.Errors) Console.Error.WriteLine("netboot-oci: " + error.Message);
-                foreach (var token in parse.UnmatchedTokens) Console.Error.WriteLine($"netboot-oci: unexpected argument '{token}'.");
-                Console.Error.WriteLine("Usage: netboot-oci get <reference> [--os N] [--os-version V] [--arch A] [--json] (see --help)");
-                return CliRunner.BadInput;
-            }
         }
 
         /// <summary>One line per artifact; the pinned reference is in --json (and too long for a table).</summary>
