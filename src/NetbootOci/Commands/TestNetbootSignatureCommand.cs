@@ -100,7 +100,8 @@ namespace NetbootOci.Commands
             if (PassThru)
             {
                 if (result.Verified) WriteObject(ParameterSetName == ArtifactSet ? InputObject : (object)result);
-                else WriteWarning($"{result.Reference} is not passed on: {result.Reason}");
+                else WriteEngineError(new NetbootException(result.ErrorId ?? ErrorIds.SignatureInvalid, FailureKind.SecurityError,
+                    $"{result.Reference} is not passed on: {result.Reason}", result.Reference));
             }
             else if (Detailed) WriteObject(result);
             else WriteObject(result.Verified);
