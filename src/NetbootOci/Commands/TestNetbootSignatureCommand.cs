@@ -54,7 +54,7 @@ namespace NetbootOci.Commands
 
         [Parameter] public SwitchParameter Detailed { get; set; }
         [Parameter] public SwitchParameter PassThru { get; set; }
-        [Parameter] public PSCredential? Credential { get; set; }
+        [Parameter, Credential] public PSCredential? Credential { get; set; }
         [Parameter] public SwitchParameter PlainHttp { get; set; }
 
         protected override void BeginProcessing()
