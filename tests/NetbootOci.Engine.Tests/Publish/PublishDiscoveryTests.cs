@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using NetbootOci.Engine.Deploy;
 using NetbootOci.Engine.Formats;
 using NetbootOci.Engine.Oci;
 using NetbootOci.Engine.Publish;
@@ -65,6 +66,13 @@ namespace NetbootOci.Engine.Tests.Publish
                 }
                 Assert.Equal("vmlinuz", found.Single(f => f.Architecture == "amd64").LegacyEntryPoint);
                 Assert.Null(found.Single(f => f.Architecture == "arm64").LegacyEntryPoint);
+
+                // Save deploys exactly the published files.
+                var saved = await ArtifactSaver.SaveAsync(repo, found.Single(f => f.Architecture == "amd64"),
+                    new SaveOptions { Destination = _dir.Combine("tftp") }, NullEngineLog.Instance, CancellationToken.None);
+                Assert.Equal(a.Digest, saved.Digest);
+                foreach (var name in a.Files)
+                    Assert.Equal(System.IO.File.ReadAllBytes(System.IO.Path.Combine(x86, name)), System.IO.File.ReadAllBytes(System.IO.Path.Combine(saved.Path, name)));
 
                 // The pinned reference Publish returns is one Get/Save accept.
                 var pinned = await ArtifactDiscovery.DiscoverAsync(repo, OciReference.Parse(a.Reference), null, NullEngineLog.Instance, CancellationToken.None);

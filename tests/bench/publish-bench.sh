@@ -2,7 +2,7 @@
 # Publish benchmark (not run by tests/run.sh): a generated 1 GiB boot-file set published by
 # `netboot-oci publish` vs `skopeo copy oci:LAYOUT docker://...` of the same files, each into a fresh
 # docker-registry (distribution 2.8) on 127.0.0.1. Prints wall times, peak RSS and the ratio.
-#   usage: tests/bench/publish.sh [rounds]        (BENCH_DIR to reuse the generated files)
+#   usage: tests/bench/publish-bench.sh [rounds]        (BENCH_DIR to reuse the generated files)
 set -euo pipefail
 rounds=${1:-3}
 repo_root=$(cd "$(dirname "$0")/../.." && pwd)
