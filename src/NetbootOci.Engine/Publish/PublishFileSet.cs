@@ -98,7 +98,21 @@ namespace NetbootOci.Engine.Publish
             }
         }
 
-        static void Hash(PublishFile file, CancellationToken cancellationToken)
+        /// <summary>Opens every file once, so an unreadable one is reported before anything is uploaded.</summary>
+        public static void CheckReadable(IReadOnlyList<PublishFile> files)
+        {
+            foreach (var file in files)
+            {
+                try { using (new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1)) { } }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    throw new NetbootException(ErrorIds.PathNotFound, FailureKind.PermissionDenied, $"Cannot read '{file.Path}': {e.Message}", file.Path, e);
+                }
+            }
+        }
+
+        /// <summary>Sets the file's digest and size from its bytes (streamed with a 1 MiB buffer).</summary>
+        public static void Hash(PublishFile file, CancellationToken cancellationToken)
         {
             try
             {
