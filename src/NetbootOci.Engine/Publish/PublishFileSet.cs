@@ -31,7 +31,8 @@ namespace NetbootOci.Engine.Publish
             Annotations = new SortedDictionary<string, string>(StringComparer.Ordinal) { [NetbootAnnotations.Title] = Title },
         };
 
-        public Stream Open() => new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        // A 1 MiB buffer: the HTTP content copies in 64 KiB reads, and each refill is one system call instead of sixteen.
+        public Stream Open() => new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
     }
 
     /// <summary>Turns the user's paths (files or folders) into the file list, checked before anything is uploaded.</summary>
