@@ -108,6 +108,13 @@ namespace NetbootOci.Module.Tests
             Assert.Same(newerBouncy, AssemblyLoadContext.Default.LoadFromAssemblyName(shippedBouncy));
             Assert.DoesNotContain(AssemblyLoadContext.Default.Assemblies, a => a.Location.StartsWith(BinDir, StringComparison.Ordinal) && a != engine);
 
+            // Remove-Module then Import-Module: a new resolver, but the same engine in the same private context.
+            resolverType.GetMethod("Unregister", BindingFlags.Static | BindingFlags.NonPublic)!.Invoke(null, null);
+            object again = resolverType.GetMethod("Register", BindingFlags.Static | BindingFlags.NonPublic)!.Invoke(null, new object[] { BinDir })!;
+            Assert.NotSame(resolver, again);
+            Assert.Same(engine, AssemblyLoadContext.Default.LoadFromAssemblyName(engineRef));
+            Assert.Same(engineContext, resolverType.GetProperty("PrivateContext", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(again));
+
             // The Windows PowerShell 5.1 rule (AppDomain.AssemblyResolve): serve bin/'s copy only when it
             // is new enough, never a name bin/ does not hold.
             MethodInfo fromBin = resolverType.GetMethod("ResolveFromBin", BindingFlags.Instance | BindingFlags.NonPublic)!;
