@@ -47,4 +47,12 @@ namespace NetbootOci.Module.Tests.BadCmdlets
     [Cmdlet(VerbsCommon.Get, "NetbootBad")]
     [OutputType(typeof(BadArtifact))]
     public sealed class GetNetbootBadCommand : PSCmdlet { }
+
+    // Takes objects by value, but not the type its upstream emits.
+    [Cmdlet(VerbsCommon.Set, "NetbootOther", SupportsShouldProcess = true)]
+    [OutputType(typeof(BadArtifact))]
+    public sealed class SetNetbootOtherCommand : PSCmdlet
+    {
+        [Parameter(ValueFromPipeline = true)] public System.IO.FileInfo InputObject { get; set; }
+    }
 }

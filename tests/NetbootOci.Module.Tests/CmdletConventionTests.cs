@@ -191,6 +191,8 @@ namespace NetbootOci.Module.Tests
             var edge = CmdletRules.PipelineEdge("Get-NetbootBad", upstream, save, requireEveryByPropertyName: true).ToList();
             Assert.Contains(edge, v => v.Contains("-Nowhere") && v.Contains("no output"));
             Assert.Contains(edge, v => v.Contains("BadArtifact.Digest is Int32"));
+            Assert.Contains(CmdletRules.PipelineEdge("Get-NetbootBad", upstream, BadOne("Set-NetbootOther"), requireEveryByPropertyName: true),
+                v => v.Contains("-InputObject (FileInfo) accepts none"));
             var silent = CmdletRules.PipelineEdge("Get-NetbootBad", upstream, fetch, requireEveryByPropertyName: true).ToList();
             Assert.Contains(silent, v => v.Contains("binds to any pipeline parameter"));
         }

@@ -146,7 +146,11 @@ namespace NetbootOci.Module.Tests
                 }
             }
             foreach (var p in down.Parameters.Where(p => p.ByValue))
+            {
                 if (types.Any(t => Compatible(p.Type, t))) anyBinds = true;
+                else if (p.Name == "InputObject" && types.Count > 0)
+                    yield return $"{upstreamName} | {down}: {down} -InputObject ({p.Type.Name}) accepts none of {upstreamName}'s outputs ({string.Join(", ", types.Select(t => t.Name))})";
+            }
             if (!anyBinds) yield return $"{upstreamName} | {down}: no output of {upstreamName} binds to any pipeline parameter of {down}";
         }
 
