@@ -16,6 +16,7 @@ namespace NetbootOci.Module.Tests
     /// Runs in this test process exactly as PowerShell does it: NetbootOci.dll loaded from the module
     /// folder into the default context, then the module initializer's resolver hooked.
     /// </summary>
+    [Collection(LoadContextCollection.Name)]
     public class DependencyIsolationTests
     {
         static string BinDir => Path.Combine(ModuleLayout.ModuleDir, "bin");
