@@ -29,9 +29,9 @@ Describe 'Test-NetbootSignature' -Skip:$missing {
 
     Context 'unsigned artifact in an OCI layout' -Tag 'Integration' -Skip:$noFixture {
         BeforeAll {
-            $script:layout = New-TestLayout $TestDrive
-            $script:key = Join-Path $TestDrive 'cosign.pub'
-            $script:haveKey = New-PublicKeyPem $key
+            $layout = New-TestLayout $TestDrive
+            $key = Join-Path $TestDrive 'cosign.pub'
+            $haveKey = New-PublicKeyPem $key
         }
         It 'returns $false, and -PassThru passes nothing on and says why' {
             if (-not $haveKey) { Set-ItResult -Skipped -Because 'no way to write an ECDSA public key here (needs PowerShell 7 or openssl)'; return }
