@@ -30,7 +30,7 @@ namespace NetbootOci.Commands
         public string Reference { get; set; } = "";
 
         /// <summary><para type="description">The TFTP/HTTP root.</para></summary>
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true)]
         public string Destination { get; set; } = "";
 
         /// <summary><para type="description">Entry path under the root; placeholders {os} {version} {arch} {tag} {digest}. Default {os}/{version}/{arch}.</para></summary>
@@ -44,7 +44,9 @@ namespace NetbootOci.Commands
         [Parameter] public SwitchParameter Prune { get; set; }
         [Parameter] public SwitchParameter Verify { get; set; }
         [Parameter] public SwitchParameter Strict { get; set; }
-        [Parameter] public PSCredential? Credential { get; set; }
+        [Parameter]
+        [Credential]
+        public PSCredential? Credential { get; set; }
         [Parameter] public SwitchParameter PlainHttp { get; set; }
 
         protected override void ProcessRecord()
