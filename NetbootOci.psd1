@@ -11,7 +11,7 @@
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess       = @('NetbootOci.Format.ps1xml')
     FunctionsToExport      = @()
-    CmdletsToExport        = @('Get-NetbootArtifact', 'Save-NetbootArtifact')
+    CmdletsToExport        = @('Get-NetbootArtifact', 'Publish-NetbootArtifact', 'Save-NetbootArtifact', 'Set-NetbootLink', 'Test-NetbootSignature')
     VariablesToExport      = @()
     AliasesToExport        = @()
     PrivateData            = @{
