@@ -30,7 +30,7 @@ namespace NetbootOci.Commands
         public string Reference { get; set; } = "";
 
         /// <summary><para type="description">The TFTP/HTTP root.</para></summary>
-        [Parameter(Mandatory = true)]
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         public string Destination { get; set; } = "";
 
         /// <summary><para type="description">Entry path under the root; placeholders {os} {version} {arch} {tag} {digest}. Default {os}/{version}/{arch}.</para></summary>
