@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using NetbootOci.Engine.Formats;
 using NetbootOci.Engine.Oci;
+using NetbootOci.Engine.Signing;
 using NetbootOci.Engine.Store;
 
 namespace NetbootOci.Engine.Deploy
@@ -52,6 +53,20 @@ namespace NetbootOci.Engine.Deploy
             };
             result.PreviousDigest = switcher.CurrentDigest(entry);
             string who = artifact.Reference.Length > 0 ? artifact.Reference : artifact.ToString();
+
+            if (options.SignaturePolicy != null)
+            {
+                // Reads only registry metadata; nothing under the root is touched until the signature holds.
+                var signature = await SignatureVerifier.VerifyAsync(repository, artifact.Digest, artifact.IndexDigest, options.SignaturePolicy, log, cancellationToken).ConfigureAwait(false);
+                if (signature.Verified) log.Verbose($"{who}: signature verified ({signature.SignedDigest}).");
+                else if (signature.ErrorId == ErrorIds.SignatureNotFound && !options.SignatureRequired)
+                {
+                    string warning = $"{who} is not signed ({signature.Reason}); deploying it because no signature is required.";
+                    result.Warnings.Add(warning);
+                    log.Warning(warning);
+                }
+                else signature.ThrowIfNotVerified();
+            }
 
             if (options.WhatIf)
             {

@@ -30,5 +30,12 @@ namespace NetbootOci.Engine.Deploy
         /// automatically on Windows when symbolic links cannot be created; settable to exercise it elsewhere.
         /// </summary>
         public bool DirectoryEntries { get; set; }
+        /// <summary>
+        /// When set, the artifact's cosign signatures (or its index's) are checked under this policy before anything
+        /// is written: an invalid or untrusted signature refuses the artifact and leaves the deployed tree exactly as it was.
+        /// </summary>
+        public Signing.VerificationPolicy? SignaturePolicy { get; set; }
+        /// <summary>With <see cref="SignaturePolicy"/>: an artifact without any signature is refused too (otherwise a warning).</summary>
+        public bool SignatureRequired { get; set; }
     }
 }
