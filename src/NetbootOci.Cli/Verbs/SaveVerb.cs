@@ -6,6 +6,7 @@ using NetbootOci.Engine;
 using NetbootOci.Engine.Deploy;
 using NetbootOci.Engine.Formats;
 using NetbootOci.Engine.Oci;
+using NetbootOci.Engine.Signing;
 
 namespace NetbootOci.Cli.Verbs
 {
@@ -23,9 +24,11 @@ namespace NetbootOci.Cli.Verbs
             var verify = new Option<bool>("--verify") { Description = "Re-hash deployed files and repair those that differ." };
             var strict = new Option<bool>("--strict") { Description = "Refuse HTML pages and implausibly small boot files." };
             var whatIf = new Option<bool>("--what-if") { Description = "Report what would change; touch nothing." };
+            var keys = new Option<string[]>("--key") { Description = "Trusted cosign public key (PEM; repeatable): signatures are verified before anything becomes visible.", AllowMultipleArgumentsPerToken = false };
+            var requireSignature = new Option<bool>("--require-signature") { Description = "With --key: refuse artifacts that carry no signature (otherwise a warning)." };
             var command = new Command("save", "Deploy netboot artifacts onto a TFTP/HTTP root (verified, deduplicated, atomic).");
             command.Arguments.Add(reference);
-            foreach (var o in new Option[] { destination, template, parallel, prune, verify, strict, whatIf }) command.Options.Add(o);
+            foreach (var o in new Option[] { destination, template, parallel, prune, verify, strict, whatIf, keys, requireSignature }) command.Options.Add(o);
             common.AddTo(command);
 
             command.SetAction(parse => CliRunner.Run(parse.GetValue(common.Verbose), async (log, ct) =>
@@ -36,7 +39,12 @@ namespace NetbootOci.Cli.Verbs
                     Destination = Path.GetFullPath(parse.GetValue(destination)!), PathTemplate = parse.GetValue(template)!,
                     Parallelism = parse.GetValue(parallel), Prune = parse.GetValue(prune), Verify = parse.GetValue(verify),
                     Strict = parse.GetValue(strict), WhatIf = parse.GetValue(whatIf),
+                    SignatureRequired = parse.GetValue(requireSignature),
                 };
+                string[] keyFiles = parse.GetValue(keys) ?? Array.Empty<string>();
+                if (keyFiles.Length > 0) options.SignaturePolicy = VerificationPolicy.FromKeyFiles(keyFiles);
+                else if (options.SignatureRequired)
+                    throw new NetbootException(ErrorIds.InvalidArgument, FailureKind.InvalidArgument, "--require-signature needs at least one --key.");
                 var parsed = OciReference.Parse(parse.GetValue(reference)!);
                 var results = new List<SaveResult>();
                 int exit = CliRunner.Ok;

@@ -19,25 +19,9 @@ namespace NetbootOci.Engine.Tests.Formats
         readonly RegistryServer _registry;
         public GetVerbTests(FormatsRegistryFixture fixture) => _registry = fixture.Registry;
 
-        sealed record CliResult(int ExitCode, string Out, string Err);
+        static CliResult Cli(params string[] args) => CliProcess.Run(args);
 
-        static CliResult Cli(params string[] args) => CliWithInput(null, args);
-
-        static CliResult CliWithInput(string? stdin, params string[] args)
-        {
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-            psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "netboot-oci.dll"));
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            psi.Environment["DOCKER_CONFIG"] = Path.Combine(Path.GetTempPath(), "nboci-no-docker-config");
-            using var p = Process.Start(psi)!;
-            if (stdin != null) p.StandardInput.Write(stdin);
-            p.StandardInput.Close();
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = p.StandardError.ReadToEndAsync();
-            if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException("netboot-oci " + string.Join(" ", args)); }
-            p.WaitForExit();
-            return new CliResult(p.ExitCode, stdout.Result, stderr.Result);
-        }
+        static CliResult CliWithInput(string? stdin, params string[] args) => CliProcess.Run(stdin, null, args);
 
         static NetbootLayouts Mixed(TempDir dir)
         {

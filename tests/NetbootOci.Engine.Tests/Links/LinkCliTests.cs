@@ -5,6 +5,8 @@ using System.Linq;
 using System.Text.Json;
 using Xunit;
 
+using NetbootOci.Engine.Tests.Support;
+
 namespace NetbootOci.Engine.Tests.Links
 {
     /// <summary>netboot-oci link, run as the real command.</summary>
@@ -12,14 +14,8 @@ namespace NetbootOci.Engine.Tests.Links
     {
         static (int Code, string Out, string Err) Cli(params string[] args)
         {
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "netboot-oci.dll"));
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            using var p = Process.Start(psi)!;
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = p.StandardError.ReadToEndAsync();
-            if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException("netboot-oci link did not finish"); }
-            return (p.ExitCode, stdout.Result, stderr.Result);
+            var r = CliProcess.Run(args);
+            return (r.ExitCode, r.Out, r.Err);
         }
 
         [Fact]

@@ -20,22 +20,8 @@ namespace NetbootOci.Engine.Tests.Publish
 
         static (int Exit, string Out, string Err) CliWithEnvironment(string? cosignPassword, params string[] args)
         {
-            var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "netboot-oci"))
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            psi.Environment.Remove("COSIGN_PASSWORD");
-            if (cosignPassword != null) psi.Environment["COSIGN_PASSWORD"] = cosignPassword;
-            using (var p = Process.Start(psi)!)
-            {
-                var stdout = p.StandardOutput.ReadToEndAsync();
-                var stderr = p.StandardError.ReadToEndAsync();
-                if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException("netboot-oci publish did not finish"); }
-                return (p.ExitCode, stdout.Result, stderr.Result);
-            }
+            var r = CliProcess.Run(null, new System.Collections.Generic.Dictionary<string, string?> { ["COSIGN_PASSWORD"] = cosignPassword }, args);
+            return (r.ExitCode, r.Out, r.Err);
         }
 
         [Fact]

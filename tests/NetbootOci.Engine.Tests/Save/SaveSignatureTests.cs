@@ -94,5 +94,27 @@ namespace NetbootOci.Engine.Tests.Save
             Assert.Equal(ErrorIds.SignatureNotFound, e.ErrorId);
             Assert.Empty(SaveFixture.Snapshot(dir.Combine("root2")));
         }
+
+        [Fact]
+        public async Task Save_verb_with_key_deploys_only_what_a_trusted_key_signed()
+        {
+            using var dir = new TempDir("nboci-save-sig-cli");
+            string layout = dir.Combine("layout"), root = dir.Combine("root");
+            await PublishAsync(dir, layout, "one", sign: true);
+            string reference = "oci:" + layout + ":fedora-40-amd64";
+            string untrusted = Path.Combine(TestPaths.Vectors, "legacy-simplesigning", "keys", "cosign.pub");
+
+            var refused = CliProcess.Run("save", reference, "--destination", root, "--key", untrusted, "--require-signature");
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains(ErrorIds.SignatureInvalid, refused.Err);
+            Assert.Empty(SaveFixture.Snapshot(root));
+
+            Assert.Equal(2, CliProcess.Run("save", reference, "--destination", root, "--require-signature").ExitCode);
+
+            var saved = CliProcess.Run("save", reference, "--destination", root, "--key", untrusted,
+                "--key", Path.Combine(KeyDir, "cosign-label-ecdsa-p256.derived.pub"), "--require-signature", "--json");
+            Assert.True(saved.ExitCode == 0, saved.Err);
+            Assert.Equal("kernel one", File.ReadAllText(Path.Combine(root, "fedora", "40", "amd64", "vmlinuz")));
+        }
     }
 }

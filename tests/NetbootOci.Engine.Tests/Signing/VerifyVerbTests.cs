@@ -17,20 +17,8 @@ namespace NetbootOci.Engine.Tests.Signing
 
         static (int Exit, string Out, string Err) Cli(params string[] args)
         {
-            var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "netboot-oci"))
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            using (var p = Process.Start(psi)!)
-            {
-                var stdout = p.StandardOutput.ReadToEndAsync();
-                var stderr = p.StandardError.ReadToEndAsync();
-                if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException("netboot-oci verify hung"); }
-                return (p.ExitCode, stdout.Result, stderr.Result);
-            }
+            var r = CliProcess.Run(args);
+            return (r.ExitCode, r.Out, r.Err);
         }
 
         async Task<string> SignedLayout()
