@@ -7,8 +7,7 @@ namespace NetbootOci.Engine.Oci
         {
             options = options ?? new RegistryOptions();
             if (reference.IsLayout) return new OciLayoutRepository(reference.LayoutPath!, options.Log, options.MaxManifestBytes);
-            throw new NetbootException(ErrorIds.RegistryUnreachable, FailureKind.NotImplemented,
-                $"Remote registries are not wired yet ({reference}).", reference.ToString());
+            return new Remote.RemoteRepository(reference, options);
         }
 
         public static IOciRepository Open(string reference, RegistryOptions? options = null) => Open(OciReference.Parse(reference), options);
