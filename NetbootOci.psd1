@@ -9,9 +9,9 @@
     PowerShellVersion      = '5.1'
     CompatiblePSEditions   = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
-    FormatsToProcess       = @()
+    FormatsToProcess       = @('NetbootOci.Format.ps1xml')
     FunctionsToExport      = @()
-    CmdletsToExport        = @()
+    CmdletsToExport        = @('Get-NetbootArtifact', 'Publish-NetbootArtifact', 'Save-NetbootArtifact', 'Set-NetbootLink', 'Test-NetbootSignature')
     VariablesToExport      = @()
     AliasesToExport        = @()
     PrivateData            = @{

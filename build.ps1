@@ -2,57 +2,103 @@
 .SYNOPSIS
     Builds, tests and packages the NetbootOci module.
 .PARAMETER Task
-    Build   : dotnet build; lays out output/NetbootOci (psd1, cmdlet dll, engine and dependencies in bin/).
-    Test    : Build, then the xunit suites and the Pester suite.
-    Pester  : only the Pester suite (tests/pester) against output/NetbootOci.
-    Package : Build, then a .nupkg of the module in output/ (Publish-PSResource can push it to the Gallery).
+    Build   : dotnet build of the solution; lays out output/NetbootOci (psd1, cmdlet dll, format file,
+              help generated from module/docs, engine and dependencies in bin/).
+    Test    : Build, then xunit and Pester. On Linux all xunit suites run (the engine tests need the peers
+              .ci/run installs: docker-registry, skopeo, QEMU, ...); on Windows only the module metadata
+              tests, because those peers are Linux packages.
+    Pester  : only Pester (tests/pester) against output/NetbootOci, in a fresh process of -PowerShell.
+    Package : Build, then output/NetbootOci.<version>.nupkg (Publish-PSResource to a folder repository),
+              the file Publish-PSResource -NupkgPath / dotnet nuget push sends to the PowerShell Gallery.
+.PARAMETER PowerShell
+    The PowerShell that runs Pester: pwsh (default) or powershell (Windows PowerShell 5.1).
+.PARAMETER Bootstrap
+    Install missing test tools for the current user first (Pester 5 from the PowerShell Gallery).
+.EXAMPLE
+    ./build.ps1 -Task Test
+.EXAMPLE
+    ./build.ps1 -Task Pester -PowerShell powershell    # Windows PowerShell 5.1 against the same build
 #>
 [CmdletBinding()]
 param(
     [ValidateSet('Build', 'Test', 'Pester', 'Package')]
     [string]$Task = 'Test',
     [ValidateSet('Debug', 'Release')]
-    [string]$Configuration = 'Release'
+    [string]$Configuration = 'Release',
+    [ValidateSet('pwsh', 'powershell')]
+    [string]$PowerShell = 'pwsh',
+    [switch]$Bootstrap
 )
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
 $moduleDir = Join-Path $PSScriptRoot 'output/NetbootOci'
+$onWindows = [Environment]::OSVersion.Platform -eq 'Win32NT'
 
-function Invoke-Build {
-    dotnet build NetbootOci.sln -c $Configuration -nologo
-    if ($LASTEXITCODE) { throw "dotnet build failed ($LASTEXITCODE)" }
+function Invoke-Native([string]$What, [scriptblock]$Command) {
+    & $Command
+    if ($LASTEXITCODE) { throw "$What failed (exit code $LASTEXITCODE)" }
 }
 
-function Invoke-Pester5 {
-    if (-not (Get-Module -ListAvailable Pester | Where-Object Version -ge '5.0')) {
-        Write-Warning 'Pester 5 is not installed: Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser'
-        return
+function Invoke-Build {
+    Invoke-Native 'dotnet build' { dotnet build NetbootOci.sln -c $Configuration -nologo }
+    foreach ($f in 'NetbootOci.psd1', 'NetbootOci.dll', 'NetbootOci.Format.ps1xml', 'en-US/NetbootOci.dll-Help.xml', 'bin/NetbootOci.Engine.dll') {
+        if (-not (Test-Path (Join-Path $moduleDir $f))) { throw "the build did not lay out output/NetbootOci/$f" }
     }
-    Import-Module Pester -MinimumVersion 5.0
-    $config = New-PesterConfiguration
-    $config.Run.Path = Join-Path $PSScriptRoot 'tests/pester'
-    $config.Run.Exit = $true
-    $config.Output.Verbosity = 'Detailed'
-    $env:NETBOOTOCI_MODULE = $moduleDir
-    # A fresh process so the module under test is not locked into this session.
-    Invoke-Pester -Configuration $config
+}
+
+function Invoke-Xunit {
+    $results = Join-Path $PSScriptRoot 'output/TestResults'
+    if ($onWindows) {
+        Write-Warning 'Windows: running the module metadata tests only (the engine tests need docker-registry, skopeo and QEMU from Linux packages).'
+        Invoke-Native 'xunit' { dotnet test tests/NetbootOci.Module.Tests -c $Configuration --no-build -nologo --logger trx --results-directory $results }
+    }
+    else {
+        Invoke-Native 'xunit' { dotnet test NetbootOci.sln -c $Configuration --no-build -nologo --logger trx --results-directory $results }
+    }
+}
+
+function Install-TestTools {
+    $shell = Get-Command $PowerShell -ErrorAction Stop
+    & $shell.Source -NoProfile -NonInteractive -Command {
+        if (-not (Get-Module -ListAvailable Pester | Where-Object { $_.Version -ge [version]'5.3' })) {
+            if ($PSVersionTable.PSEdition -eq 'Desktop') { [Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12 }
+            Install-Module Pester -MinimumVersion 5.3 -Scope CurrentUser -Force -SkipPublisherCheck
+        }
+    }
+}
+
+function Invoke-PesterSuite {
+    $shell = Get-Command $PowerShell -ErrorAction SilentlyContinue
+    if (-not $shell) { throw "$PowerShell is not installed: the Pester suite cannot run on this machine" }
+    if ($Bootstrap) { Install-TestTools }
+    $edition = if ($PowerShell -eq 'powershell') { 'Desktop' } else { 'Core' }
+    $result = Join-Path $PSScriptRoot "output/pester-$edition.xml"
+    # A fresh process: the module under test is not locked into this session, and 5.1 can test a build made here.
+    & $shell.Source -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'tests/pester/run.ps1') -ModuleDir $moduleDir -ResultPath $result
+    if ($LASTEXITCODE) { throw "Pester failed on $PowerShell (exit code $LASTEXITCODE); results in $result" }
+}
+
+function New-ModulePackage {
+    if (-not (Get-Command Publish-PSResource -ErrorAction SilentlyContinue)) {
+        throw 'Packaging needs Microsoft.PowerShell.PSResourceGet (built into PowerShell 7.4+; Install-Module Microsoft.PowerShell.PSResourceGet on 5.1)'
+    }
+    $version = (Import-PowerShellDataFile (Join-Path $moduleDir 'NetbootOci.psd1')).ModuleVersion
+    $repoDir = Join-Path $PSScriptRoot 'output/packages'
+    New-Item -ItemType Directory -Force $repoDir | Out-Null
+    Get-ChildItem $repoDir -Filter "NetbootOci.$version*.nupkg" | Remove-Item
+    $repoName = "NetbootOciBuild-$PID"
+    Register-PSResourceRepository -Name $repoName -Uri $repoDir -Trusted
+    try { Publish-PSResource -Path $moduleDir -Repository $repoName -SkipDependenciesCheck }
+    finally { Unregister-PSResourceRepository -Name $repoName }
+    $nupkg = Get-ChildItem $repoDir -Filter "NetbootOci.$version*.nupkg" | Select-Object -First 1
+    if (-not $nupkg) { throw "Publish-PSResource produced no package in $repoDir" }
+    Copy-Item $nupkg.FullName (Join-Path $PSScriptRoot 'output') -Force
+    Get-Item (Join-Path $PSScriptRoot "output/$($nupkg.Name)")
 }
 
 switch ($Task) {
     'Build' { Invoke-Build }
-    'Test' {
-        Invoke-Build
-        dotnet test NetbootOci.sln -c $Configuration --no-build -nologo
-        if ($LASTEXITCODE) { throw "xunit failed ($LASTEXITCODE)" }
-        Invoke-Pester5
-    }
-    'Pester' { Invoke-Pester5 }
-    'Package' {
-        Invoke-Build
-        $repo = Join-Path $PSScriptRoot 'output/repo'
-        New-Item -ItemType Directory -Force $repo | Out-Null
-        Register-PSResourceRepository -Name NetbootOciLocal -Uri $repo -Trusted -ErrorAction SilentlyContinue
-        Publish-PSResource -Path $moduleDir -Repository NetbootOciLocal
-        Get-ChildItem $repo -Filter *.nupkg
-    }
+    'Test' { Invoke-Build; Invoke-Xunit; Invoke-PesterSuite }
+    'Pester' { Invoke-PesterSuite }
+    'Package' { Invoke-Build; New-ModulePackage }
 }

@@ -62,6 +62,7 @@ namespace NetbootOci.Engine
         public const string LinkConflict = "LinkConflict";
         public const string InvalidMacAddress = "InvalidMacAddress";
         public const string LinkFailed = "LinkFailed";
+        public const string LinkRecordInvalid = "LinkRecordInvalid";
 
         // Inventory and sync
         public const string InventoryInvalid = "InventoryInvalid";

@@ -13,7 +13,7 @@ namespace NetbootOci.Commands
     /// output) back to it, because Write* may only be called from the pipeline thread. StopProcessing
     /// (Ctrl+C) cancels the engine's token.
     /// </summary>
-    public abstract class NetbootCmdletBase : PSCmdlet
+    public abstract class NetbootCmdletBase : PSCmdlet, IDisposable
     {
         readonly CancellationTokenSource _cancel = new CancellationTokenSource();
         readonly BlockingCollection<Action> _pending = new BlockingCollection<Action>();
@@ -24,17 +24,51 @@ namespace NetbootOci.Commands
 
         protected override void StopProcessing() => _cancel.Cancel();
 
-        /// <summary>Runs <paramref name="work"/> with a log that reaches this cmdlet's streams; returns its result on the pipeline thread.</summary>
+        public void Dispose() => _cancel.Dispose();
+
+        /// <summary>
+        /// Runs <paramref name="work"/> with a log that reaches this cmdlet's streams; returns its result on the
+        /// pipeline thread. Ctrl+C (StopProcessing) or a downstream stop (Select-Object -First) cancels the
+        /// engine and waits for it to clean up before the pipeline stops, so nothing partial stays visible
+        /// after the prompt returns. A cancelled engine surfaces as PipelineStoppedException, as PowerShell expects.
+        /// </summary>
         protected T RunEngine<T>(Func<IEngineLog, CancellationToken, Task<T>> work)
         {
             var log = new PipelineLog(this);
             var task = Task.Run(() => work(log, _cancel.Token));
             task.ContinueWith(_ => _pending.Add(() => { }), TaskScheduler.Default);
-            while (!task.IsCompleted || _pending.Count > 0)
+            try
             {
-                if (_pending.TryTake(out var action, 100)) action();
+                while (!task.IsCompleted || _pending.Count > 0)
+                {
+                    if (_pending.TryTake(out var action, 100)) action();
+                }
             }
-            return task.GetAwaiter().GetResult();
+            catch
+            {
+                // A Write* threw (pipeline stopping, downstream error): the engine must not run on unobserved.
+                _cancel.Cancel();
+                WaitQuietly(task);
+                throw;
+            }
+            finally
+            {
+                log.CompleteOpenBars();
+            }
+            try
+            {
+                return task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        static void WaitQuietly(Task task)
+        {
+            try { task.Wait(TimeSpan.FromSeconds(30)); }
+            catch (AggregateException) { /* the engine's own failure after cancellation is not news */ }
         }
 
         /// <summary>Lets engine code emit an object to the pipeline as soon as it is ready (called from any thread).</summary>
@@ -66,12 +100,40 @@ namespace NetbootOci.Commands
         }
 
         /// <summary>Resolves a user path through the PowerShell provider (relative to $PWD, not the process directory).</summary>
-        protected string ResolvePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        /// <remarks>Works for TestDrive:, PSDrives and paths that do not exist yet; a path of another provider
+        /// (HKLM:, Cert:) is unusable input and ends the cmdlet with <see cref="ErrorIds.InvalidArgument"/>.</remarks>
+        protected string ResolvePath(string path)
+        {
+            string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+            if (provider.ImplementingType != typeof(Microsoft.PowerShell.Commands.FileSystemProvider))
+                ThrowTerminatingError(new ErrorRecord(
+                    new ArgumentException($"'{path}' is a {provider.Name} path; a file system path is needed."),
+                    ErrorIds.InvalidArgument, ErrorCategory.InvalidArgument, path));
+            return resolved;
+        }
 
         sealed class PipelineLog : IEngineLog
         {
             readonly NetbootCmdletBase _cmdlet;
+            readonly ConcurrentDictionary<int, TransferProgress> _open = new ConcurrentDictionary<int, TransferProgress>();
             public PipelineLog(NetbootCmdletBase cmdlet) { _cmdlet = cmdlet; }
+
+            /// <summary>Closes bars the engine left open (failure, cancellation): Windows PowerShell 5.1 would
+            /// otherwise keep drawing them until the session's next progress. Runs on the pipeline thread.</summary>
+            public void CompleteOpenBars()
+            {
+                foreach (var p in _open.Values)
+                {
+                    var record = new ProgressRecord(p.ActivityId, string.IsNullOrEmpty(p.Activity) ? "NetbootOci" : p.Activity, "Done")
+                    {
+                        ParentActivityId = p.ParentActivityId,
+                        RecordType = ProgressRecordType.Completed,
+                    };
+                    try { _cmdlet.WriteProgress(record); }
+                    catch (PipelineStoppedException) { return; }
+                }
+                _open.Clear();
+            }
 
             public void Verbose(string message) => _cmdlet._pending.Add(() => _cmdlet.WriteVerbose(message));
             public void Warning(string message) => _cmdlet._pending.Add(() => _cmdlet.WriteWarning(message));
@@ -82,6 +144,8 @@ namespace NetbootOci.Commands
                 long last = _cmdlet._lastProgressTicks.GetOrAdd(p.ActivityId, 0);
                 if (!p.Completed && now - last < ProgressInterval) return;
                 _cmdlet._lastProgressTicks[p.ActivityId] = now;
+                if (p.Completed) _open.TryRemove(p.ActivityId, out _);
+                else _open[p.ActivityId] = p;
                 var record = new ProgressRecord(p.ActivityId, string.IsNullOrEmpty(p.Activity) ? "NetbootOci" : p.Activity, string.IsNullOrEmpty(p.Status) ? "Working" : p.Status)
                 {
                     ParentActivityId = p.ParentActivityId,

@@ -23,8 +23,32 @@ namespace NetbootOci.Module.Tests
             paths.AddRange(Directory.GetFiles(ModuleDir, "*.dll"));
             paths.AddRange(Directory.GetFiles(Path.Combine(ModuleDir, "bin"), "*.dll"));
             paths.Add(SmaPath());
+            paths.Add(BadCmdletsPath());
             Context = new MetadataLoadContext(new PathAssemblyResolver(paths.Distinct()), "System.Private.CoreLib");
             Module = Context.LoadFromAssemblyPath(Path.Combine(ModuleDir, "NetbootOci.dll"));
+            Sma = Context.LoadFromAssemblyName("System.Management.Automation");
+        }
+
+        /// <summary>PowerShellStandard's System.Management.Automation (for the Verbs* constants).</summary>
+        public Assembly Sma { get; }
+
+        /// <summary>The deliberately broken cmdlets the rules are checked against.</summary>
+        public Assembly BadCmdlets() => Context.LoadFromAssemblyPath(BadCmdletsPath());
+
+        /// <summary>The module's cmdlets as models.</summary>
+        public IReadOnlyList<CmdletInfo> CmdletInfos() => Cmdlets().Select(t => new CmdletInfo(t)).OrderBy(c => c.Name).ToList();
+
+        /// <summary>A type of the module, the engine or the framework by full name, or null.</summary>
+        public Type? FindType(string fullName) =>
+            Module.GetType(fullName) ?? Context.LoadFromAssemblyName("NetbootOci.Engine").GetType(fullName) ?? Context.CoreAssembly!.GetType(fullName);
+
+        /// <summary>Built next to this test assembly's configuration (bin/Release or bin/Debug).</summary>
+        static string BadCmdletsPath()
+        {
+            string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+            string path = Path.Combine(RepoRoot, "tests", "NetbootOci.Module.Tests.BadCmdlets", "bin", configuration, "netstandard2.0", "NetbootOci.Module.Tests.BadCmdlets.dll");
+            if (!File.Exists(path)) throw new FileNotFoundException("fixture assembly not built", path);
+            return path;
         }
 
         public MetadataLoadContext Context { get; }

@@ -77,6 +77,34 @@ namespace NetbootOci.Engine.Deploy
         {
             bool ok = IsWindows ? Win.MoveFileExW(from, to, 0x1 | 0x8) : Unix.rename(from, to) == 0;
             if (!ok) throw Fail("rename", to, from);
+            // POSIX: when both names are hard links to the same file, rename(2) succeeds and does nothing,
+            // which would leave the staged name behind. The destination already is that file: drop the stage.
+            if (!IsWindows && (File.Exists(from) || IsSymbolicLink(from))) File.Delete(from);
+        }
+
+        /// <summary>
+        /// True when both paths (symbolic links followed) are the same file: same device and inode on Unix,
+        /// same volume and file index on Windows. False when either does not exist.
+        /// </summary>
+        public static bool SameFile(string a, string b)
+        {
+            var ia = FileIdentity(a);
+            var ib = FileIdentity(b);
+            return ia != null && ib != null && ia.Value.Equals(ib.Value);
+        }
+
+        static (ulong Device, ulong Inode)? FileIdentity(string path)
+        {
+            if (!File.Exists(path) && !Directory.Exists(path)) return null;
+            if (IsWindows) return Win.Identity(path);
+            var buffer = new byte[512]; // larger than struct stat on every supported ABI
+            int rc;
+            try { rc = Unix.stat(path, buffer); }
+            catch (EntryPointNotFoundException) { rc = Unix.__xstat(RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 1 : 0, path, buffer); }
+            if (rc != 0) return null;
+            // st_ino is a 64-bit field at offset 8 on Linux x86_64/aarch64 and on macOS; st_dev is 64-bit at 0 on Linux, 32-bit on macOS.
+            ulong device = RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? BitConverter.ToUInt32(buffer, 0) : BitConverter.ToUInt64(buffer, 0);
+            return (device, BitConverter.ToUInt64(buffer, 8));
         }
 
         static NetbootException Fail(string what, string path, string? other)
@@ -84,8 +112,9 @@ namespace NetbootOci.Engine.Deploy
             int code = Marshal.GetLastWin32Error();
             string reason = IsWindows ? new Win32Exception(code).Message : Unix.Describe(code);
             string detail = other == null ? $"'{path}'" : $"'{path}' -> '{other}'";
+            string verb = what == "rename" || what == "read link" ? what : "create " + what;
             return new NetbootException(ErrorIds.LinkFailed, code == 13 || code == 1 || code == 5 ? FailureKind.PermissionDenied : FailureKind.WriteError,
-                $"Cannot create {what} {detail}: {reason} (error {code}).", path);
+                $"Cannot {verb} {detail}: {reason} (error {code}).", path);
         }
 
         static class Unix
@@ -95,6 +124,8 @@ namespace NetbootOci.Engine.Deploy
             [DllImport("libc", SetLastError = true)] public static extern int rename(string oldpath, string newpath);
             [DllImport("libc", SetLastError = true)] public static extern IntPtr readlink(string path, byte[] buf, IntPtr bufsiz);
             [DllImport("libc")] static extern IntPtr strerror(int errnum);
+            [DllImport("libc", SetLastError = true)] public static extern int stat(string path, byte[] buf);
+            [DllImport("libc", SetLastError = true)] public static extern int __xstat(int version, string path, byte[] buf);
 
             public static string Describe(int errno)
             {
@@ -112,6 +143,33 @@ namespace NetbootOci.Engine.Deploy
             public static extern bool CreateSymbolicLinkW(string lpSymlinkFileName, string lpTargetFileName, int dwFlags);
             [DllImport("kernel32.dll", SetLastError = true, CharSet = CharSet.Unicode)]
             public static extern bool MoveFileExW(string lpExistingFileName, string lpNewFileName, int dwFlags);
+            [DllImport("kernel32.dll", SetLastError = true, CharSet = CharSet.Unicode)]
+            static extern IntPtr CreateFileW(string name, uint access, uint share, IntPtr security, uint disposition, uint flags, IntPtr template);
+            [DllImport("kernel32.dll", SetLastError = true)]
+            static extern bool GetFileInformationByHandle(IntPtr handle, out ByHandleFileInformation info);
+            [DllImport("kernel32.dll", SetLastError = true)]
+            static extern bool CloseHandle(IntPtr handle);
+
+            [StructLayout(LayoutKind.Sequential, Pack = 4)] // FILETIME is two DWORDs: 4-byte aligned, unlike long
+            struct ByHandleFileInformation
+            {
+                public uint FileAttributes;
+                public long CreationTime, LastAccessTime, LastWriteTime;
+                public uint VolumeSerialNumber, FileSizeHigh, FileSizeLow, NumberOfLinks, FileIndexHigh, FileIndexLow;
+            }
+
+            public static (ulong, ulong)? Identity(string path)
+            {
+                // No access rights needed to read the identity; FILE_FLAG_BACKUP_SEMANTICS opens directories too; links are followed.
+                IntPtr handle = CreateFileW(path, 0, 0x7, IntPtr.Zero, 3, 0x02000000, IntPtr.Zero);
+                if (handle == new IntPtr(-1)) return null;
+                try
+                {
+                    if (!GetFileInformationByHandle(handle, out var info)) return null;
+                    return (info.VolumeSerialNumber, ((ulong)info.FileIndexHigh << 32) | info.FileIndexLow);
+                }
+                finally { CloseHandle(handle); }
+            }
         }
     }
 }

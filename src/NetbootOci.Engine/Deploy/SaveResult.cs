@@ -28,5 +28,15 @@ namespace NetbootOci.Engine.Deploy
         public string? EntryPoint { get; set; }
         public string? AltEntryPoint { get; set; }
         public string? LegacyEntryPoint { get; set; }
+        /// <summary>The per-manifest tree the entry points at (ROOT/.netboot-oci/trees/&lt;hex&gt;).</summary>
+        public string? Tree { get; set; }
+        /// <summary>With -WhatIf: blob bytes a real run would download.</summary>
+        public long BytesToDownload { get; set; }
+        /// <summary>With -Verify: files that did not match and were repaired.</summary>
+        public List<string> Repaired { get; set; } = new List<string>();
+        /// <summary>With -Prune: bytes of store blobs and leftovers removed.</summary>
+        public long BytesFreed { get; set; }
+        /// <summary>With -Prune: trees, blobs and leftovers removed.</summary>
+        public List<string> Pruned { get; set; } = new List<string>();
     }
 }

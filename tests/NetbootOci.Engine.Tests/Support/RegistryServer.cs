@@ -38,8 +38,9 @@ namespace NetbootOci.Engine.Tests.Support
         /// <summary>
         /// Starts a registry. <paramref name="authYaml"/> is the <c>auth:</c> section body (indented two spaces),
         /// e.g. htpasswd or token; null for anonymous. <paramref name="extraFiles"/> are written beside the config.
+        /// <paramref name="extraYaml"/> is appended as top-level configuration (e.g. a <c>policy:</c> section).
         /// </summary>
-        public static RegistryServer Start(string? authYaml = null, IDictionary<string, string>? extraFiles = null)
+        public static RegistryServer Start(string? authYaml = null, IDictionary<string, string>? extraFiles = null, string? extraYaml = null)
         {
             if (!File.Exists(Binary))
                 throw new InvalidOperationException($"{Binary} is missing: install Debian's docker-registry (.ci/run does).");
@@ -61,6 +62,7 @@ http:
   addr: 127.0.0.1:{port}
   secret: fixture-secret
 {(authYaml == null ? "" : "auth:\n" + authYaml.Replace("{dir}", dir.Path))}
+{extraYaml ?? ""}
 ";
             File.WriteAllText(dir.Combine("config.yml"), config);
             var psi = new ProcessStartInfo(Binary, "serve " + dir.Combine("config.yml"))

@@ -31,6 +31,8 @@ namespace NetbootOci.Engine.Oci.Remote
 
         static HttpClient CreateClient()
         {
+            // Windows PowerShell 5.1 on older systems may not offer TLS 1.2 unless asked; SystemDefault (0) is left alone.
+            if (ServicePointManager.SecurityProtocol != 0) ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
             var handler = new HttpClientHandler
             {
                 AllowAutoRedirect = false,

@@ -43,7 +43,8 @@ namespace NetbootOci.Engine.Oci.Remote
 
         Uri Endpoint(string path) => new Uri(_client.BaseUri, "v2/" + _name + "/" + path);
 
-        static string Escape(string tagOrDigest) => Uri.EscapeDataString(tagOrDigest);
+        /// <summary>Tags and digests are validated first and hold only URL-safe characters; sent as they are (':' unescaped, as every client does).</summary>
+        static string Escape(string tagOrDigest) => tagOrDigest;
 
         void ValidateTagOrDigest(string tagOrDigest)
         {
@@ -84,14 +85,50 @@ namespace NetbootOci.Engine.Oci.Remote
             ValidateTagOrDigest(tagOrDigest);
             string what = $"Manifest {Where}{(Digest.IsValid(tagOrDigest) ? "@" : ":")}{tagOrDigest}";
             var request = new RegistryRequest(HttpMethod.Get, Endpoint("manifests/" + Escape(tagOrDigest))) { Accept = MediaTypes.ManifestAccept };
-            using (var response = await _client.SendAsync(request, _pull, cancellationToken).ConfigureAwait(false))
+            int max = _options.MaxManifestBytes;
+            // The transport retries until headers arrive; a connection lost in the (small) body is retried here.
+            for (int attempt = 1; ; attempt++)
             {
-                if (!response.IsSuccessStatusCode)
-                    throw await RegistryErrors.ToExceptionAsync(response, what, tagOrDigest, ErrorIds.ManifestNotFound, ErrorIds.RegistryError, cancellationToken).ConfigureAwait(false);
-                int max = _options.MaxManifestBytes;
-                byte[] bytes = await RegistryErrors.ReadCappedAsync(response, max, cancellationToken, n =>
-                    new NetbootException(ErrorIds.ManifestTooLarge, FailureKind.InvalidData,
-                        $"{what} is larger than the {max}-byte manifest limit ({n} bytes or more).", tagOrDigest)).ConfigureAwait(false);
+                var response = await _client.SendAsync(request, _pull, cancellationToken).ConfigureAwait(false);
+                byte[] bytes;
+                try
+                {
+                    if (!response.IsSuccessStatusCode)
+                        throw await RegistryErrors.ToExceptionAsync(response, what, tagOrDigest, ErrorIds.ManifestNotFound, ErrorIds.RegistryError, cancellationToken).ConfigureAwait(false);
+                    bytes = await RegistryErrors.ReadCappedAsync(response, max, cancellationToken, n =>
+                        new NetbootException(ErrorIds.ManifestTooLarge, FailureKind.InvalidData,
+                            $"{what} is larger than the {max}-byte manifest limit ({n} bytes or more).", tagOrDigest)).ConfigureAwait(false);
+                }
+                catch (Exception e) when (RegistryTransport.IsNetworkFailure(e, cancellationToken) && attempt <= _options.MaxRetries)
+                {
+                    response.Dispose();
+                    var wait = _client.Transport.Backoff(attempt, null);
+                    Log.Verbose($"{what}: connection lost while reading ({e.Message}); retry {attempt}/{_options.MaxRetries} in {wait.TotalMilliseconds:0} ms");
+                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                catch (Exception e) when (RegistryTransport.IsNetworkFailure(e, cancellationToken))
+                {
+                    response.Dispose();
+                    throw new NetbootException(ErrorIds.RegistryUnreachable, FailureKind.ConnectionError, $"{what}: the connection failed while reading ({e.Message}).", tagOrDigest, e);
+                }
+                catch
+                {
+                    response.Dispose();
+                    throw;
+                }
+                using (response) return Describe(response, bytes, tagOrDigest, what);
+            }
+        }
+
+        ManifestContent Describe(HttpResponseMessage response, byte[] bytes, string tagOrDigest, string what)
+        {
+            {
+                bool isObject;
+                using (var probe = TryParse(bytes)) isObject = probe != null && probe.RootElement.ValueKind == JsonValueKind.Object;
+                if (!isObject)
+                    throw new NetbootException(ErrorIds.ManifestInvalid, FailureKind.InvalidData,
+                        $"{what}: the registry sent {(bytes.Length == 0 ? "an empty body" : "a body that is not a JSON object")}.", tagOrDigest);
                 string algorithmOf = Digest.IsValid(tagOrDigest) ? tagOrDigest : "sha256:";
                 string actual;
                 using (var hash = Digest.CreateHasher(algorithmOf))

@@ -1,0 +1,80 @@
+using System;
+using System.CommandLine;
+using System.Linq;
+using System.Threading.Tasks;
+using NetbootOci.Engine;
+using NetbootOci.Engine.Publish;
+
+namespace NetbootOci.Cli.Verbs
+{
+    /// <summary><c>netboot-oci publish PATH... --reference REPO --os N --os-version V --arch A</c>: the CLI face of Publish-NetbootArtifact.</summary>
+    public sealed class PublishVerb : IVerb
+    {
+        public Command Build()
+        {
+            var common = new CommonOptions();
+            var paths = new Argument<string[]>("path") { Description = "Boot files, or folders whose top-level files are published.", Arity = ArgumentArity.OneOrMore };
+            var reference = new Option<string>("--reference", "-r") { Description = "Target repository[:tag] (host/repo or oci:DIR); a tag replaces NAME-VERSION-ARCH.", Required = true };
+            var os = new Option<string>("--os") { Description = "OS name, e.g. fedora ([a-z0-9._-]).", Required = true };
+            var osVersion = new Option<string>("--os-version") { Description = "OS version, e.g. 40 ([a-z0-9._-]).", Required = true };
+            var arch = new Option<string>("--arch") { Description = "Architecture: amd64, arm64, ppc64le, s390x, 386, arm, riscv64 (x86_64, aarch64 accepted).", Required = true };
+            var entry = new Option<string?>("--entrypoint") { Description = "File the firmware loads first (e.g. shimx64.efi)." };
+            var alt = new Option<string?>("--alt-entrypoint") { Description = "Alternative entry point (e.g. grubx64.efi)." };
+            var legacy = new Option<string?>("--legacy-entrypoint") { Description = "BIOS entry point (e.g. pxelinux.0)." };
+            var annotation = new Option<string[]>("--annotation") { Description = "Manifest annotation KEY=VALUE (repeatable).", AllowMultipleArgumentsPerToken = false };
+            var mountFrom = new Option<string?>("--mount-from") { Description = "Repository on the same registry to mount existing blobs from." };
+            var chunked = new Option<bool>("--chunked") { Description = "Upload blobs in PATCH chunks." };
+            var created = new Option<DateTimeOffset?>("--created") { Description = "Write org.opencontainers.image.created (omitted by default: reproducible)." };
+            var whatIf = new Option<bool>("--what-if") { Description = "Print what would be pushed (with the manifest) and upload nothing." };
+
+            var command = new Command("publish", "Publish boot files as a netboot OCI artifact (per-architecture tag and multi-architecture index).");
+            command.Arguments.Add(paths);
+            foreach (var o in new Option[] { reference, os, osVersion, arch, entry, alt, legacy, annotation, mountFrom, chunked, created, whatIf })
+                command.Options.Add(o);
+            common.AddTo(command);
+
+            command.SetAction(parse => CliRunner.Run(parse.GetValue(common.Verbose), async (log, ct) =>
+            {
+                var request = new PublishRequest
+                {
+                    Paths = parse.GetValue(paths)!.ToList(),
+                    Reference = parse.GetValue(reference)!,
+                    Name = parse.GetValue(os)!,
+                    Version = parse.GetValue(osVersion)!,
+                    Architecture = parse.GetValue(arch)!,
+                    EntryPoint = parse.GetValue(entry),
+                    AltEntryPoint = parse.GetValue(alt),
+                    LegacyEntryPoint = parse.GetValue(legacy),
+                    MountFrom = parse.GetValue(mountFrom),
+                    Chunked = parse.GetValue(chunked),
+                    Created = parse.GetValue(created),
+                    WhatIf = parse.GetValue(whatIf),
+                };
+                foreach (var pair in parse.GetValue(annotation) ?? Array.Empty<string>())
+                {
+                    int eq = pair.IndexOf('=');
+                    if (eq <= 0)
+                        throw new NetbootException(ErrorIds.InvalidArgument, FailureKind.InvalidArgument, $"--annotation '{pair}' is not KEY=VALUE.", pair);
+                    request.Annotations[pair.Substring(0, eq)] = pair.Substring(eq + 1);
+                }
+                var result = await new ArtifactPublisher(common.Registry(parse, log)).PublishAsync(request, ct).ConfigureAwait(false);
+                if (parse.GetValue(common.Json)) CliRunner.WriteJson(result);
+                else Print(result);
+                return CliRunner.Ok;
+            }));
+            return command;
+        }
+
+        static void Print(PublishResult r)
+        {
+            if (r.WhatIf)
+            {
+                Console.WriteLine($"What if: {(r.Changed ? "would publish" : "unchanged")} {r.Reference} (index {r.IndexTag} {r.IndexDigest})");
+                Console.WriteLine(r.Manifest);
+                return;
+            }
+            string state = r.Changed ? (r.PreviousDigest != null ? $"updated (was {r.PreviousDigest})" : "published") : "unchanged";
+            Console.WriteLine($"{r.Reference} {state}; index {r.IndexTag} {r.IndexDigest}; {r.Files.Count} files, {r.BytesUploaded} bytes uploaded");
+        }
+    }
+}

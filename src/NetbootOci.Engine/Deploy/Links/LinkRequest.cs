@@ -1,0 +1,31 @@
+using System.Collections.Generic;
+
+namespace NetbootOci.Engine.Deploy.Links
+{
+    /// <summary>What Set-NetbootLink should make true for one deployed OS entry.</summary>
+    public sealed class LinkRequest
+    {
+        /// <summary>The TFTP/HTTP root; every name is created under it and every link resolves inside it.</summary>
+        public string Root { get; set; } = "";
+        /// <summary>The OS entry Save deployed (ROOT/os/version/arch); links point at names under it.</summary>
+        public string Entry { get; set; } = "";
+        /// <summary>OS name, version and architecture for templates; when null they are taken from the entry path (…/os/version/arch).</summary>
+        public string? Os { get; set; }
+        public string? Version { get; set; }
+        public string? Architecture { get; set; }
+        /// <summary>OS alias templates, e.g. <c>boot/{os}-{version}-{arch}-{file}</c> or <c>{os}/latest/{arch}</c>.</summary>
+        public List<string> Names { get; set; } = new List<string>();
+        /// <summary>Only these files of the entry (default: every file).</summary>
+        public List<string> Files { get; set; } = new List<string>();
+        /// <summary>Hosts to create entries for, in any common notation.</summary>
+        public List<string> MacAddresses { get; set; } = new List<string>();
+        /// <summary>Where a host entry goes; must contain {mac}.</summary>
+        public string HostTemplate { get; set; } = LinkTemplate.DefaultHostTemplate;
+        /// <summary>Null: symlink on Linux/macOS, hardlink on Windows.</summary>
+        public LinkType? LinkType { get; set; }
+        /// <summary>Remove managed names of this OS (name and architecture) and of these hosts that this request does not produce.</summary>
+        public bool Prune { get; set; }
+        /// <summary>Replace (and adopt) names this module did not create.</summary>
+        public bool Force { get; set; }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Management.Automation;
+using NetbootOci.Engine;
+using NetbootOci.Engine.Formats;
+using NetbootOci.Engine.Oci;
+
+namespace NetbootOci.Commands
+{
+    /// <summary>
+    /// Lists the netboot artifacts of a repository (or one tag, index or digest) in any published format,
+    /// one object per OS, version and architecture.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "NetbootArtifact", DefaultParameterSetName = ReferenceSet)]
+    [OutputType(typeof(NetbootArtifact))]
+    public sealed class GetNetbootArtifactCommand : NetbootCmdletBase
+    {
+        const string ReferenceSet = "Reference";
+
+        /// <summary><c>host/repo</c>, <c>host/repo:tag</c>, <c>host/repo@sha256:…</c> or <c>oci:PATH[:tag]</c>. Binds from a NetbootArtifact's Reference.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ReferenceSet)]
+        [ValidateNotNullOrEmpty]
+        public string[] Reference { get; set; } = new string[0];
+
+        [Parameter]
+        [SupportsWildcards]
+        public string[]? Name { get; set; }
+
+        [Parameter]
+        [SupportsWildcards]
+        public string[]? Version { get; set; }
+
+        /// <summary>OCI or kernel spelling (amd64 or x86_64, arm64 or aarch64).</summary>
+        [Parameter]
+        [SupportsWildcards]
+        public string[]? Architecture { get; set; }
+
+        [Parameter]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        [Parameter]
+        public SwitchParameter PlainHttp { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var filter = new ArtifactFilter { Name = Name, Version = Version, Architecture = Architecture };
+            foreach (string text in Reference)
+            {
+                try
+                {
+                    var reference = OciReference.Parse(text);
+                    var artifacts = RunEngine(async (log, ct) =>
+                    {
+                        var options = new RegistryOptions { PlainHttp = PlainHttp.IsPresent, Log = log };
+                        if (Credential != null && Credential != PSCredential.Empty)
+                            options.Credential = new RegistryCredential(Credential.UserName, Credential.GetNetworkCredential().Password);
+                        using (var repository = RepositoryFactory.Open(reference.RepositoryOnly(), options))
+                            return await ArtifactDiscovery.DiscoverAsync(repository, reference, filter, log, ct).ConfigureAwait(false);
+                    });
+                    foreach (var artifact in artifacts) WriteObject(artifact);
+                }
+                catch (NetbootException e)
+                {
+                    WriteEngineError(e);
+                }
+            }
+        }
+    }
+}

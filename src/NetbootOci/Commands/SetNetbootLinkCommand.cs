@@ -1,0 +1,125 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using NetbootOci.Engine;
+using NetbootOci.Engine.Deploy;
+using NetbootOci.Engine.Deploy.Links;
+
+namespace NetbootOci.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Creates OS aliases and per-host entries as links into what Save deployed.</para>
+    /// <para type="description">Names come from templates ({os}, {version}, {arch}, {file}; {mac} for hosts). Links are
+    /// relative symbolic links that resolve inside the root (default on Linux), hard links (default on Windows)
+    /// or copies; each is replaced atomically. Only names this module created are replaced or pruned without -Force.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Set, "NetbootLink", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PathSet)]
+    [OutputType(typeof(LinkResult))]
+    public sealed class SetNetbootLinkCommand : NetbootCmdletBase
+    {
+        const string PathSet = "Path";
+        const string InputSet = "InputObject";
+
+        /// <summary>A Save result (Save-NetbootArtifact's output).</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
+        public SaveResult? InputObject { get; set; }
+
+        /// <summary>The TFTP/HTTP root Save deployed into.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+        [Alias("Root")]
+        public string Destination { get; set; } = "";
+
+        /// <summary>The deployed OS entry (ROOT/os/version/arch).</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+        public string Path { get; set; } = "";
+
+        /// <summary>OS alias templates, e.g. 'boot/{os}-{version}-{arch}-{file}' or '{os}/latest/{arch}'.</summary>
+        [Parameter]
+        public string[] Name { get; set; } = new string[0];
+
+        /// <summary>Link only these files of the entry (default: all).</summary>
+        [Parameter]
+        public string[] File { get; set; } = new string[0];
+
+        /// <summary>Hosts to create entries for (aa:bb:cc:dd:ee:ff, AA-BB-…, aabb.ccdd.eeff, aabbccddeeff).</summary>
+        [Parameter]
+        [Alias("Mac")]
+        public string[] MacAddress { get; set; } = new string[0];
+
+        /// <summary>Where host entries go; must contain {mac}. Default 'host-config/{mac}/'.</summary>
+        [Parameter]
+        public string HostTemplate { get; set; } = LinkTemplate.DefaultHostTemplate;
+
+        /// <summary>Symlink (default on Linux), Hardlink (default on Windows) or Copy.</summary>
+        [Parameter]
+        public LinkType LinkType { get; set; }
+
+        /// <summary>Remove managed names of this OS (name and architecture) and of these hosts that this call does not produce.</summary>
+        [Parameter]
+        public SwitchParameter Prune { get; set; }
+
+        /// <summary>Replace (and take over) names this module did not create.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var request = BuildRequest();
+            try
+            {
+                var plan = RunEngine((log, ct) => LinkEngine.PlanAsync(request, log, ct));
+                var approved = new HashSet<string>();
+                foreach (var item in plan.Items.Where(i => i.Result.Changed))
+                {
+                    var r = item.Result;
+                    string what = r.Action == LinkAction.Removed ? $"Remove {r.LinkType.ToString().ToLowerInvariant()}" : $"{r.Action} {r.LinkType.ToString().ToLowerInvariant()} to '{r.Target}'";
+                    if (ShouldProcess(r.LinkPath, what)) approved.Add(Key(r));
+                }
+                if (IsWhatIf()) return; // reported above; nothing is touched, not even the ownership record
+                var results = RunEngine((log, ct) => LinkEngine.ApplyAsync(request, r => approved.Contains(Key(r)), log, ct));
+                foreach (var r in results) WriteObject(r);
+            }
+            catch (NetbootException e)
+            {
+                WriteEngineError(e);
+            }
+        }
+
+        LinkRequest BuildRequest()
+        {
+            var request = new LinkRequest
+            {
+                Names = Name.ToList(),
+                Files = File.ToList(),
+                MacAddresses = MacAddress.ToList(),
+                HostTemplate = HostTemplate,
+                LinkType = MyInvocation.BoundParameters.ContainsKey(nameof(LinkType)) ? LinkType : (LinkType?)null,
+                Prune = Prune.IsPresent,
+                Force = Force.IsPresent,
+            };
+            if (InputObject != null)
+            {
+                request.Root = ResolvePath(InputObject.Destination);
+                request.Entry = ResolvePath(InputObject.Path);
+                request.Os = NullIfEmpty(InputObject.Name);
+                request.Version = NullIfEmpty(InputObject.Version);
+                request.Architecture = NullIfEmpty(InputObject.Architecture);
+            }
+            else
+            {
+                request.Root = ResolvePath(Destination);
+                request.Entry = ResolvePath(Path);
+            }
+            return request;
+        }
+
+        bool IsWhatIf()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)) return bound is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(bound);
+            return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+        }
+
+        static string Key(LinkResult r) => r.Action + "\n" + r.Name;
+        static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+    }
+}

@@ -1,0 +1,109 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using NetbootOci.Engine;
+using NetbootOci.Engine.Formats;
+using NetbootOci.Engine.Oci;
+using NetbootOci.Engine.Signing;
+
+namespace NetbootOci.Commands
+{
+    /// <summary>
+    /// Verifies cosign signatures (classic .sig and Sigstore bundle referrers) of artifacts with trusted public keys,
+    /// offline. Returns $true/$false; -Detailed returns the SignatureResult; -PassThru passes on only verified artifacts.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "NetbootSignature", DefaultParameterSetName = ArtifactSet)]
+    [OutputType(typeof(bool), typeof(SignatureResult), typeof(NetbootArtifact))]
+    public sealed class TestNetbootSignatureCommand : NetbootCmdletBase
+    {
+        const string ArtifactSet = "Artifact";
+        const string ReferenceSet = "Reference";
+        VerificationPolicy? _policy;
+        RegistryOptions? _options;
+
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ArtifactSet)]
+        public NetbootArtifact InputObject { get; set; } = null!;
+
+        /// <summary>A reference (<c>registry/repo:tag</c>, <c>…@sha256:…</c>, <c>oci:PATH:tag</c>).</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = ReferenceSet)]
+        public string Reference { get; set; } = "";
+
+        /// <summary>The digest to verify (overrides what the reference resolves to).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ReferenceSet)]
+        public string? Digest { get; set; }
+
+        /// <summary>Trusted public key files (cosign.pub); a signature by any one of them suffices.</summary>
+        [Parameter(Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string[] Key { get; set; } = new string[0];
+
+        /// <summary>Rekor public key files, to check signed entry timestamps offline.</summary>
+        [Parameter]
+        public string[]? RekorKey { get; set; }
+
+        [Parameter] public SwitchParameter RequireTransparencyLog { get; set; }
+
+        /// <summary>The signed docker-reference must name the artifact's repository.</summary>
+        [Parameter] public SwitchParameter CheckReference { get; set; }
+
+        /// <summary>The <c>registry/repository</c> expected with -CheckReference (default: the artifact's own).</summary>
+        [Parameter] public string? ExpectedReference { get; set; }
+
+        /// <summary>Repository holding the signatures (like cosign's COSIGN_REPOSITORY).</summary>
+        [Parameter] public string? SignatureRepository { get; set; }
+
+        [Parameter] public SwitchParameter Detailed { get; set; }
+        [Parameter] public SwitchParameter PassThru { get; set; }
+        [Parameter] public PSCredential? Credential { get; set; }
+        [Parameter] public SwitchParameter PlainHttp { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            try
+            {
+                _policy = VerificationPolicy.FromKeyFiles(Key.Select(ResolvePath), RekorKey?.Select(ResolvePath));
+                _policy.RequireTransparencyLog = RequireTransparencyLog;
+                _policy.CheckReference = CheckReference;
+                _policy.ExpectedReference = ExpectedReference;
+                _policy.SignatureRepository = SignatureRepository;
+                _policy.Validate();
+            }
+            catch (NetbootException e)
+            {
+                ThrowTerminatingError(ToErrorRecord(e));
+            }
+            _options = new RegistryOptions { PlainHttp = PlainHttp };
+            if (Credential != null)
+                _options.Credential = new RegistryCredential(Credential.UserName, Credential.GetNetworkCredential().Password);
+        }
+
+        protected override void ProcessRecord()
+        {
+            SignatureResult result;
+            try
+            {
+                if (ParameterSetName == ArtifactSet)
+                    result = RunEngine((log, ct) => { _options!.Log = log; return SignatureVerifier.VerifyArtifactAsync(InputObject, _policy!, _options, log, ct); });
+                else
+                {
+                    string reference = Digest == null ? Reference : OciReference.Parse(Reference).WithDigest(Digest).ToString();
+                    result = RunEngine((log, ct) => { _options!.Log = log; return SignatureVerifier.VerifyReferenceAsync(reference, _policy!, _options, log, ct); });
+                }
+            }
+            catch (NetbootException e)
+            {
+                WriteEngineError(e);
+                return;
+            }
+
+            if (!result.Verified) WriteVerbose($"Not verified: {result.Reason}");
+            if (PassThru)
+            {
+                if (result.Verified) WriteObject(ParameterSetName == ArtifactSet ? InputObject : (object)result);
+                else WriteWarning($"{result.Reference} is not passed on: {result.Reason}");
+            }
+            else if (Detailed) WriteObject(result);
+            else WriteObject(result.Verified);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using NetbootOci.Engine.Oci;
+using NetbootOci.Engine.Tests.Support;
+using Xunit;
+
+namespace NetbootOci.Engine.Tests.Publish
+{
+    /// <summary>The netboot-oci publish verb, run as a process.</summary>
+    public sealed class PublishCliTests : IDisposable
+    {
+        readonly TempDir _dir = new TempDir("nboci-publish-cli");
+        public void Dispose() => _dir.Dispose();
+
+        static (int Exit, string Out, string Err) Cli(params string[] args)
+        {
+            var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "netboot-oci"))
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var a in args) psi.ArgumentList.Add(a);
+            using (var p = Process.Start(psi)!)
+            {
+                var stdout = p.StandardOutput.ReadToEndAsync();
+                var stderr = p.StandardError.ReadToEndAsync();
+                if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException("netboot-oci publish did not finish"); }
+                return (p.ExitCode, stdout.Result, stderr.Result);
+            }
+        }
+
+        [Fact]
+        public async Task Publish_verb_writes_the_artifact_and_prints_the_result_as_json()
+        {
+            string files = PublishFixture.WriteBootFiles(_dir, "files");
+            string layout = _dir.Combine("layout");
+            var (exit, output, error) = Cli("publish", Path.Combine(files, "shimx64.efi"), Path.Combine(files, "vmlinuz"), Path.Combine(files, "initrd.img"),
+                "--reference", "oci:" + layout, "--os", "fedora", "--os-version", "40", "--arch", "x86_64",
+                "--entrypoint", "shimx64.efi", "--annotation", "org.opencontainers.image.source=https://example.org/x=y", "--json");
+            Assert.True(exit == 0, error);
+            using (var doc = JsonDocument.Parse(output))
+            {
+                var root = doc.RootElement;
+                Assert.Equal("fedora-40-amd64", root.GetProperty("Tag").GetString());
+                Assert.Equal("fedora-40", root.GetProperty("IndexTag").GetString());
+                Assert.True(root.GetProperty("Changed").GetBoolean());
+                Assert.Equal(3, root.GetProperty("Files").GetArrayLength());
+                using (var repo = new OciLayoutRepository(layout))
+                {
+                    var m = await repo.GetManifestAsync("fedora-40-amd64", CancellationToken.None);
+                    Assert.Equal(root.GetProperty("Digest").GetString(), m.Digest);
+                    Assert.Equal("https://example.org/x=y", m.AsManifest("test").Annotation("org.opencontainers.image.source"));
+                }
+            }
+
+            var (again, againOut, _) = Cli("publish", files, "--reference", "oci:" + layout, "--os", "fedora", "--os-version", "40", "--arch", "amd64", "--what-if");
+            Assert.Equal(0, again);
+            Assert.Contains("would publish", againOut);
+            Assert.Contains("\"artifactType\":\"application/vnd.org.pulpproject.netboot.artifact.v1\"", againOut);
+        }
+
+        [Fact]
+        public void Bad_input_exits_2_and_names_the_value()
+        {
+            string files = PublishFixture.WriteBootFiles(_dir, "files");
+            string layout = _dir.Combine("layout");
+            var (exit, _, error) = Cli("publish", files, "--reference", "oci:" + layout, "--os", "fedora", "--os-version", "40", "--arch", "mips");
+            Assert.Equal(2, exit);
+            Assert.Contains("UnknownArchitecture", error);
+            Assert.Contains("'mips'", error);
+            Assert.False(Directory.Exists(layout));
+        }
+    }
+}

@@ -1,0 +1,47 @@
+BeforeDiscovery {
+    . "$PSScriptRoot/common.ps1"
+    $missing = -not (Test-Cmdlet Set-NetbootLink)
+    $noFixture = -not ((Test-Cmdlet Publish-NetbootArtifact) -and (Test-Cmdlet Get-NetbootArtifact) -and (Test-Cmdlet Save-NetbootArtifact))
+}
+BeforeAll { . "$PSScriptRoot/common.ps1" }
+
+Describe 'Set-NetbootLink' -Skip:$missing {
+    Context 'metadata' -Tag 'Unit' {
+        It 'supports -WhatIf and binds Save results by property name' {
+            $p = (Get-Command Set-NetbootLink).Parameters
+            $p.Keys | Should -Contain 'WhatIf'
+            foreach ($name in 'Path', 'Destination') {
+                $p[$name].Attributes.Where({ $_ -is [Parameter] }).ValueFromPipelineByPropertyName | Should -Contain $true
+            }
+        }
+        It 'rejects a malformed MAC address' {
+            { Set-NetbootLink -Destination $TestDrive -Path $TestDrive -MacAddress 'zz:zz' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidMacAddress,*'
+        }
+    }
+
+    Context 'after a save' -Tag 'Integration' -Skip:$noFixture {
+        BeforeAll {
+            $script:layout = New-TestLayout $TestDrive -Name testos -Version 1
+            $script:root = Join-Path $TestDrive 'tftp'
+            $script:saved = Get-NetbootArtifact $layout | Save-NetbootArtifact -Destination $root
+        }
+        It '-WhatIf creates nothing' {
+            $saved | Set-NetbootLink -Name 'boot/{os}-{version}-{arch}-{file}' -WhatIf
+            Test-Path (Join-Path $root 'boot') | Should -BeFalse
+        }
+        It 'creates aliases, then leaves them alone' {
+            $first = @($saved | Set-NetbootLink -Name 'boot/{os}-{version}-{arch}-{file}')
+            $first.Count | Should -Be 4
+            $first[0].PSTypeNames[0] | Should -Be 'NetbootOci.Engine.Deploy.Links.LinkResult'
+            ($first | Where-Object Changed).Count | Should -Be 4
+            [IO.File]::ReadAllBytes((Join-Path $root 'boot/testos-1-amd64-vmlinuz')).Length | Should -Be 2MB
+            $again = @($saved | Set-NetbootLink -Name 'boot/{os}-{version}-{arch}-{file}')
+            ($again | Where-Object Changed).Count | Should -Be 0
+        }
+        It 'refuses a template that escapes the root' {
+            $saved | Set-NetbootLink -Name '../outside/{file}' -ErrorVariable err -ErrorAction SilentlyContinue
+            Get-ErrorId $err[0] | Should -Be 'PathEscapesRoot'
+            Test-Path (Join-Path $TestDrive 'outside') | Should -BeFalse
+        }
+    }
+}
