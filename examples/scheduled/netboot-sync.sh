@@ -3,7 +3,7 @@
 #
 #   netboot-sync.sh [INVENTORY...]        default: /etc/netboot-oci/site.yaml
 #
-# Environment: NETBOOT_OCI (the netboot-oci command; default: netboot-oci on PATH),
+# Environment: NETBOOT_OCI (the netboot-oci command, may carry arguments; default: netboot-oci on PATH),
 #   NETBOOT_SYNC_LOG (default /var/log/netboot-oci/sync.log),
 #   NETBOOT_SYNC_STATE (last run's JSON summary; default /var/lib/netboot-oci/last-sync.json),
 #   NETBOOT_SYNC_LOCK (default /run/lock/netboot-sync.lock), NETBOOT_SYNC_ARGS (extra sync options, e.g. --prune),
@@ -22,6 +22,7 @@ STATE=${NETBOOT_SYNC_STATE:-/var/lib/netboot-oci/last-sync.json}
 LOCK=${NETBOOT_SYNC_LOCK:-/run/lock/netboot-sync.lock}
 TIMEOUT=${NETBOOT_SYNC_TIMEOUT:-3600}
 [ $# -gt 0 ] || set -- /etc/netboot-oci/site.yaml
+read -r -a nboci <<<"$NETBOOT_OCI"   # may be a command with arguments, e.g. "dotnet /opt/netboot-oci/netboot-oci.dll"
 
 mkdir -p "$(dirname "$LOG")" "$(dirname "$STATE")" "$(dirname "$LOCK")" || exit 2
 log() { printf '%s netboot-sync[%d]: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$$" "$*" >>"$LOG"; }
@@ -41,7 +42,7 @@ args+=(${NETBOOT_SYNC_ARGS:-})
 
 log "start: $NETBOOT_OCI sync ${args[*]}"
 tmp=$(mktemp "${STATE}.XXXXXX") || exit 2
-timeout --kill-after=60 "$TIMEOUT" "$NETBOOT_OCI" sync "${args[@]}" --json >"$tmp" 2>>"$LOG"
+timeout --kill-after=60 "$TIMEOUT" "${nboci[@]}" sync "${args[@]}" --json >"$tmp" 2>>"$LOG"
 rc=$?
 case $rc in
   0) status="OK: every proxy is in the desired state" ;;

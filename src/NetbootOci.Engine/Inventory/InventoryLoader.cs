@@ -55,7 +55,7 @@ namespace NetbootOci.Engine.Inventory
         static readonly string[] RegistryKeys = { "name", "url", "plainHttp", "usernameEnv", "passwordEnv", "dockerConfig", "keys", "rekorKey", "signaturePolicy" };
         static readonly string[] SecretKeys = { "password", "token", "identityToken", "auth", "secret", "username" };
         static readonly string[] OsKeys = { "name", "version", "architectures", "registry", "repository", "tag", "digest", "keys", "rekorKey", "signaturePolicy" };
-        static readonly string[] ProxyKeys = { "name", "root", "pathTemplate", "linkType", "operatingSystems", "aliases", "hosts" };
+        static readonly string[] ProxyKeys = { "name", "root", "pathTemplate", "linkType", "operatingSystems", "aliases", "hostTemplate", "hosts" };
         static readonly string[] HostKeys = { "name", "mac", "os" };
         static readonly string[] LinkTypes = { "symlink", "hardlink", "copy" };
         static readonly Dictionary<string, string> ArchitectureAliases = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
@@ -237,7 +237,7 @@ namespace NetbootOci.Engine.Inventory
             string? template = Str(templateNode, ctx + ".pathTemplate");
             if (template != null)
             {
-                string? why = PathTemplate.Check(template, PathTemplate.EntryPlaceholders);
+                string? why = TemplateRules.Check(template, TemplateRules.EntryPlaceholders);
                 if (why != null) Error(templateNode!.Location, $"{ctx}.pathTemplate: {why}");
                 else p.PathTemplate = template;
             }
@@ -261,9 +261,18 @@ namespace NetbootOci.Engine.Inventory
             {
                 string? alias = Str(item, ctx + ".aliases[]");
                 if (alias == null) continue;
-                string? why = PathTemplate.Check(alias, PathTemplate.AliasPlaceholders);
+                string? why = TemplateRules.Check(alias, TemplateRules.AliasPlaceholders, directoryAllowed: true);
                 if (why != null) Error(item.Location, $"{ctx}.aliases: {why}");
                 else p.Aliases.Add(alias);
+            }
+            var hostTemplateNode = m.Get("hostTemplate");
+            string? hostTemplate = Str(hostTemplateNode, ctx + ".hostTemplate");
+            if (hostTemplate != null)
+            {
+                string? why = TemplateRules.Check(hostTemplate, TemplateRules.HostPlaceholders, directoryAllowed: true)
+                    ?? (hostTemplate.Contains("{mac}") ? null : $"'{hostTemplate}' must contain {{mac}}");
+                if (why != null) Error(hostTemplateNode!.Location, $"{ctx}.hostTemplate: {why}");
+                else p.HostTemplate = hostTemplate;
             }
             i = 0;
             foreach (var item in Seq(m.Get("hosts"), ctx + ".hosts"))

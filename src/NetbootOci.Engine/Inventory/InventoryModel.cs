@@ -86,6 +86,8 @@ namespace NetbootOci.Engine.Inventory
         public List<string> OperatingSystems { get; } = new List<string>();
         /// <summary>Alias templates (<c>boot/{os}-{version}-{arch}-{file}</c>) applied to every OS of this proxy.</summary>
         public List<string> Aliases { get; } = new List<string>();
+        /// <summary>Where host entries go (must contain {mac}); null: the link engine's default <c>host-config/{mac}/</c>.</summary>
+        public string? HostTemplate { get; set; }
         public List<HostEntry> Hosts { get; } = new List<HostEntry>();
         public SourceLocation Location { get; set; } = null!;
     }
