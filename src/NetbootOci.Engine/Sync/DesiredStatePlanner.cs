@@ -128,9 +128,18 @@ namespace NetbootOci.Engine.Sync
         }
 
         /// <summary>A copy labelled with the inventory's name and version, so paths and aliases follow the inventory.</summary>
-        static NetbootArtifact Clone(NetbootArtifact a, OperatingSystemEntry os) => new NetbootArtifact
+        static NetbootArtifact Clone(NetbootArtifact a, OperatingSystemEntry os)
         {
-            Name = os.Name, Version = os.Version, Architecture = a.Architecture, Reference = a.Reference, Repository = a.Repository,
+            var copy = Copy(a);
+            copy.Name = os.Name;
+            copy.Version = os.Version;
+            return copy;
+        }
+
+        /// <summary>A copy of the registry-derived properties (the file list is shared: it is not modified).</summary>
+        internal static NetbootArtifact Copy(NetbootArtifact a) => new NetbootArtifact
+        {
+            Name = a.Name, Version = a.Version, Architecture = a.Architecture, Reference = a.Reference, Repository = a.Repository,
             Tag = a.Tag, Digest = a.Digest, IndexDigest = a.IndexDigest, Format = a.Format, Files = a.Files, EntryPoint = a.EntryPoint,
             AltEntryPoint = a.AltEntryPoint, LegacyEntryPoint = a.LegacyEntryPoint, Annotations = a.Annotations, Size = a.Size,
         };

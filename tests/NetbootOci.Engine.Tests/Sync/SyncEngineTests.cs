@@ -134,6 +134,40 @@ namespace NetbootOci.Engine.Tests.Sync
         static bool FileSystemLinksExists(string path) => Deploy.FileSystemLinks.Exists(path);
 
         [Fact]
+        public void Inventory_artifacts_carry_their_proxy_settings_for_the_pipeline_and_name_what_failed()
+        {
+            using var site = new SyncSite();
+            string inventory = site.WriteInventory();
+            var (artifacts, failures) = InventoryArtifacts.ResolveAsync(new[] { inventory }, "p1", null, NullEngineLog.Instance, CancellationToken.None).GetAwaiter().GetResult();
+            Assert.Empty(failures);
+            Assert.Equal(new[] { "fedora", "debian", "alpine" }, artifacts.Select(a => a.Name));
+            Assert.All(artifacts, a =>
+            {
+                Assert.Equal("p1", a.Proxy);
+                Assert.Equal(site.Root("p1"), a.Destination);
+                Assert.Equal("{os}/{version}/{arch}", a.PathTemplate);
+                Assert.Null(a.LinkType);
+                Assert.Equal(new[] { "boot/{os}-{version}-{arch}-{file}" }, a.Aliases);
+                Assert.Equal("optional", a.SignaturePolicy);
+                Assert.Empty(a.Key!);
+                Assert.Contains("@sha256:", a.Reference);
+            });
+            Assert.Equal(new[] { "52:54:00:12:34:56" }, artifacts.Single(a => a.Name == "debian").MacAddress);
+            Assert.Empty(artifacts.Single(a => a.Name == "fedora").MacAddress!);
+            Assert.Equal(site.Published["fedora"].Digest, artifacts.Single(a => a.Name == "fedora").Digest);
+
+            var (filtered, _) = InventoryArtifacts.ResolveAsync(new[] { inventory }, "p2", new NetbootOci.Engine.Formats.ArtifactFilter { Name = new[] { "alp*" } }, NullEngineLog.Instance, CancellationToken.None).GetAwaiter().GetResult();
+            var alpine = Assert.Single(filtered);
+            Assert.Equal(("images/{os}-{version}/{arch}", "hardlink"), (alpine.PathTemplate, alpine.LinkType));
+
+            site.StopB();
+            var (rest, down) = InventoryArtifacts.ResolveAsync(new[] { inventory }, null, null, NullEngineLog.Instance, CancellationToken.None).GetAwaiter().GetResult();
+            Assert.Equal(4, rest.Count); // p1: fedora, alpine; p2: fedora, alpine
+            var failure = Assert.Single(down);
+            Assert.Equal(("p1", "debian-12", ErrorIds.RegistryUnreachable), (failure.Proxy, failure.OperatingSystem, failure.ErrorId));
+        }
+
+        [Fact]
         public void Unknown_proxy_is_an_input_error_before_any_request()
         {
             using var dir = new TempDir();
