@@ -61,7 +61,11 @@ function Install-TestTools {
     $shell = Get-Command $PowerShell -ErrorAction Stop
     & $shell.Source -NoProfile -NonInteractive -Command {
         if (-not (Get-Module -ListAvailable Pester | Where-Object { $_.Version -ge [version]'5.3' })) {
-            if ($PSVersionTable.PSEdition -eq 'Desktop') { [Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12 }
+            if ($PSVersionTable.PSEdition -eq 'Desktop') {
+                [Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12
+                # PowerShellGet 1.x on 5.1 would otherwise stop and ask to install the NuGet provider.
+                Install-PackageProvider -Name NuGet -MinimumVersion 2.8.5.201 -Scope CurrentUser -Force | Out-Null
+            }
             Install-Module Pester -MinimumVersion 5.3 -Scope CurrentUser -Force -SkipPublisherCheck
         }
     }

@@ -18,7 +18,17 @@ namespace NetbootOci.Cli
             {
                 root.Subcommands.Add(((IVerb)Activator.CreateInstance(type)!).Build());
             }
-            return root.Parse(args).Invoke();
+            var parse = root.Parse(args);
+            // Bad usage (unknown verb or option, missing argument) exits 2 for every verb; System.CommandLine's own
+            // error action would exit 1, which scripts read as "the operation failed". Help still wins.
+            bool helpAsked = args.Any(a => a == "-h" || a == "--help" || a == "-?");
+            if (!helpAsked && (parse.Errors.Count > 0 || parse.UnmatchedTokens.Count > 0))
+            {
+                foreach (var error in parse.Errors) Console.Error.WriteLine("netboot-oci: " + error.Message);
+                Console.Error.WriteLine("Run 'netboot-oci " + (parse.CommandResult.Command == root ? "" : parse.CommandResult.Command.Name + " ") + "--help' for usage.");
+                return CliRunner.BadInput;
+            }
+            return parse.Invoke();
         }
     }
 

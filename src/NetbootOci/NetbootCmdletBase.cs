@@ -112,6 +112,15 @@ namespace NetbootOci.Commands
             return resolved;
         }
 
+        /// <summary>
+        /// Makes the directory of an <c>oci:PATH[:tag][@digest]</c> reference absolute through the provider
+        /// (relative to $PWD, PSDrives such as TestDrive:), because the engine would resolve it against the
+        /// process directory. Registry references and references the engine cannot parse are returned as they
+        /// are, so the engine reports the latter with its own error id.
+        /// </summary>
+        protected string ResolveReference(string reference) =>
+            Loading.LayoutReference.TrySplit(reference, out string path, out string suffix) ? "oci:" + ResolvePath(path) + suffix : reference;
+
         sealed class PipelineLog : IEngineLog
         {
             readonly NetbootCmdletBase _cmdlet;

@@ -11,13 +11,13 @@ namespace NetbootOci.Module.Tests.BadCmdlets
     }
 
     // Unapproved verb, plural noun without the prefix, no [OutputType], wrong class name and namespace,
-    // not derived from NetbootCmdletBase, string password, bool parameter, PSCredential without [Credential()].
+    // not derived from NetbootCmdletBase, string password, bool parameter, a credential that is not a PSCredential.
     [Cmdlet("Fetch", "Artifacts")]
     public sealed class BadFetch : PSCmdlet
     {
         [Parameter] public string Password { get; set; }
         [Parameter] public bool Force { get; set; }
-        [Parameter] public PSCredential Credential { get; set; }
+        [Parameter] public string Credential { get; set; }
     }
 
     // Changes state without ShouldProcess; output type named by string; two by-value parameters in one set;
@@ -47,4 +47,12 @@ namespace NetbootOci.Module.Tests.BadCmdlets
     [Cmdlet(VerbsCommon.Get, "NetbootBad")]
     [OutputType(typeof(BadArtifact))]
     public sealed class GetNetbootBadCommand : PSCmdlet { }
+
+    // Takes objects by value, but not the type its upstream emits.
+    [Cmdlet(VerbsCommon.Set, "NetbootOther", SupportsShouldProcess = true)]
+    [OutputType(typeof(BadArtifact))]
+    public sealed class SetNetbootOtherCommand : PSCmdlet
+    {
+        [Parameter(ValueFromPipeline = true)] public System.IO.FileInfo InputObject { get; set; }
+    }
 }

@@ -30,6 +30,17 @@ namespace NetbootOci.Module.Tests
             ("Save-NetbootArtifact", "Set-NetbootLink"),
         };
 
+        /// <summary>
+        /// By-property-name bindings whose upstream property is planned by another issue. Each entry must
+        /// still be a real gap (the test fails once it is fixed, so the entry is removed), and nothing else
+        /// may be missing.
+        /// </summary>
+        public static readonly (string Edge, string Parameter, string Why)[] PendingBindings =
+        {
+            ("Get-NetbootArtifact | Save-NetbootArtifact", "-Destination", "issue 7: artifacts from an inventory carry their proxy's root; until then `Get | Save -Destination DIR`"),
+            ("Test-NetbootSignature | Save-NetbootArtifact", "-Destination", "issue 7, as above (Test -PassThru passes the artifact on)"),
+        };
+
         readonly ModuleLayout _layout;
         readonly ITestOutputHelper _out;
 
@@ -109,6 +120,12 @@ namespace NetbootOci.Module.Tests
                 Type fileInfo = _layout.FindType("System.IO.FileInfo")!;
                 violations.AddRange(CmdletRules.PipelineEdge("Get-ChildItem", new[] { fileInfo }, publish, requireEveryByPropertyName: false));
             }
+            foreach (var pending in PendingBindings.Where(p => present.ContainsKey(p.Edge.Split(" | ")[0]) && present.ContainsKey(p.Edge.Split(" | ")[1])))
+            {
+                int found = violations.RemoveAll(v => v.StartsWith(pending.Edge + ":", StringComparison.Ordinal) && v.Contains($" {pending.Parameter} binds by property name but no output"));
+                Assert.True(found == 1, $"pending binding {pending.Edge} {pending.Parameter} is no longer a gap: remove it from PendingBindings");
+                _out.WriteLine($"pending: {pending.Edge} {pending.Parameter} ({pending.Why})");
+            }
             NoViolations(violations);
         }
 
@@ -154,7 +171,7 @@ namespace NetbootOci.Module.Tests
             var fetchParams = CmdletRules.Parameters(fetch).ToList();
             Assert.Contains(fetchParams, v => v.Contains("-Password") && v.Contains("SecureString"));
             Assert.Contains(fetchParams, v => v.Contains("-Force") && v.Contains("SwitchParameter"));
-            Assert.Contains(fetchParams, v => v.Contains("-Credential") && v.Contains("[Credential()]"));
+            Assert.Contains(fetchParams, v => v.Contains("-Credential") && v.Contains("[PSCredential]"));
 
             var save = BadOne("Save-NetbootThing");
             Assert.Contains(CmdletRules.ShouldProcess(save), v => v.Contains("SupportsShouldProcess = true"));
@@ -174,6 +191,8 @@ namespace NetbootOci.Module.Tests
             var edge = CmdletRules.PipelineEdge("Get-NetbootBad", upstream, save, requireEveryByPropertyName: true).ToList();
             Assert.Contains(edge, v => v.Contains("-Nowhere") && v.Contains("no output"));
             Assert.Contains(edge, v => v.Contains("BadArtifact.Digest is Int32"));
+            Assert.Contains(CmdletRules.PipelineEdge("Get-NetbootBad", upstream, BadOne("Set-NetbootOther"), requireEveryByPropertyName: true),
+                v => v.Contains("-InputObject (FileInfo) accepts none"));
             var silent = CmdletRules.PipelineEdge("Get-NetbootBad", upstream, fetch, requireEveryByPropertyName: true).ToList();
             Assert.Contains(silent, v => v.Contains("binds to any pipeline parameter"));
         }

@@ -72,8 +72,9 @@ namespace NetbootOci.Module.Tests
                 bool secretName = p.Names.Any(n => n.IndexOf("Password", StringComparison.OrdinalIgnoreCase) >= 0 || n.IndexOf("Secret", StringComparison.OrdinalIgnoreCase) >= 0);
                 if (secretName && p.Type.FullName != "System.Security.SecureString" && p.Type.FullName != "System.Management.Automation.PSCredential")
                     yield return $"{c} {p}: a secret must be a SecureString or PSCredential, not {p.Type.Name}";
-                if (p.Names.Any(n => n.Equals("Credential", StringComparison.OrdinalIgnoreCase)) && (p.Type.FullName != "System.Management.Automation.PSCredential" || !p.HasCredentialAttribute))
-                    yield return $"{c} {p}: -Credential must be a [PSCredential] with [Credential()]";
+                // [Credential()] on top (a user name prompts for the password) is recommended, not required.
+                if (p.Names.Any(n => n.Equals("Credential", StringComparison.OrdinalIgnoreCase)) && p.Type.FullName != "System.Management.Automation.PSCredential")
+                    yield return $"{c} {p}: -Credential must be a [PSCredential], not {p.Type.Name}";
                 if (p.Type.FullName == "System.Boolean")
                     yield return $"{c} {p}: use SwitchParameter, not bool";
                 if (p.Sets.GroupBy(s => s.Name).Any(g => g.Count() > 1))
@@ -145,7 +146,11 @@ namespace NetbootOci.Module.Tests
                 }
             }
             foreach (var p in down.Parameters.Where(p => p.ByValue))
+            {
                 if (types.Any(t => Compatible(p.Type, t))) anyBinds = true;
+                else if (p.Name == "InputObject" && types.Count > 0)
+                    yield return $"{upstreamName} | {down}: {down} -InputObject ({p.Type.Name}) accepts none of {upstreamName}'s outputs ({string.Join(", ", types.Select(t => t.Name))})";
+            }
             if (!anyBinds) yield return $"{upstreamName} | {down}: no output of {upstreamName} binds to any pipeline parameter of {down}";
         }
 

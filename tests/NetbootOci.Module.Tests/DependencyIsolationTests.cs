@@ -3,6 +3,7 @@ using System.Collections;
 using System.IO;
 using System.Linq;
 using System.Reflection;
+using System.Reflection.Emit;
 using System.Runtime.Loader;
 using Xunit;
 
@@ -15,6 +16,7 @@ namespace NetbootOci.Module.Tests
     /// Runs in this test process exactly as PowerShell does it: NetbootOci.dll loaded from the module
     /// folder into the default context, then the module initializer's resolver hooked.
     /// </summary>
+    [Collection(LoadContextCollection.Name)]
     public class DependencyIsolationTests
     {
         static string BinDir => Path.Combine(ModuleLayout.ModuleDir, "bin");
@@ -37,12 +39,31 @@ namespace NetbootOci.Module.Tests
             return deserialize.Invoke(instance, new object[] { yaml });
         }
 
+        /// <summary>
+        /// A "future" BouncyCastle.Crypto 99 with the real public key (the runtime does not check strong-name
+        /// signatures, so this is what a newer release looks like to the binder): the case where a context
+        /// without its own copies would take the default context's newer version instead of ours.
+        /// </summary>
+        static Assembly NewerBouncyCastleInDefaultContext()
+        {
+            AssemblyName real = AssemblyName.GetAssemblyName(Path.Combine(BinDir, "BouncyCastle.Crypto.dll"));
+            var name = new AssemblyName(real.Name!) { Version = new Version(99, 0, 0, 0), CultureInfo = System.Globalization.CultureInfo.InvariantCulture };
+            name.SetPublicKey(real.GetPublicKey());
+            var builder = new PersistedAssemblyBuilder(name, typeof(object).Assembly);
+            builder.DefineDynamicModule(real.Name + ".dll").DefineType("FakeNewerBouncyCastle.Marker", TypeAttributes.Public).CreateType();
+            using var image = new MemoryStream();
+            builder.Save(image);
+            image.Position = 0;
+            return AssemblyLoadContext.Default.LoadFromStream(image);
+        }
+
         [Fact]
         public void EngineGetsItsOwnYamlDotNetWhileTheDefaultContextKeepsAnotherVersion()
         {
-            // Another module got there first.
+            // Other modules got there first: an older YamlDotNet and a newer BouncyCastle.
             Assembly other = AssemblyLoadContext.Default.LoadFromAssemblyPath(OtherYamlDotNet());
             Assert.Equal(15, other.GetName().Version!.Major);
+            Assembly newerBouncy = NewerBouncyCastleInDefaultContext();
 
             // Import-Module: the cmdlet assembly comes from the module folder into the default context.
             Assembly module = Assembly.LoadFrom(Path.Combine(ModuleLayout.ModuleDir, "NetbootOci.dll"));
@@ -77,11 +98,23 @@ namespace NetbootOci.Module.Tests
             Assert.Equal("debian", theirs["os"]);
             Assert.NotEqual(engineYaml.GetType("YamlDotNet.Serialization.Deserializer"), other.GetType("YamlDotNet.Serialization.Deserializer"));
 
-            // The default context still sees only the other version: nothing of bin/ but the engine leaked into it.
+            // A newer version in the default context does not win over the engine's own either.
+            AssemblyName shippedBouncy = AssemblyName.GetAssemblyName(Path.Combine(BinDir, "BouncyCastle.Crypto.dll"));
+            Assembly engineBouncy = engineContext.LoadFromAssemblyName(shippedBouncy);
+            Assert.Equal(Path.Combine(BinDir, "BouncyCastle.Crypto.dll"), engineBouncy.Location);
+            Assert.Equal(shippedBouncy.Version, engineBouncy.GetName().Version);
+
+            // The default context still sees only the others' versions: nothing of bin/ but the engine leaked into it.
             Assert.Same(other, AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName("YamlDotNet")));
-            Assert.DoesNotContain(AssemblyLoadContext.Default.Assemblies, a => a.GetName().Name == "BouncyCastle.Crypto");
-            Assert.Throws<FileNotFoundException>(() => AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName("BouncyCastle.Crypto")));
-            Assert.Contains(engineContext.Assemblies, a => a.GetName().Name == "BouncyCastle.Crypto");
+            Assert.Same(newerBouncy, AssemblyLoadContext.Default.LoadFromAssemblyName(shippedBouncy));
+            Assert.DoesNotContain(AssemblyLoadContext.Default.Assemblies, a => a.Location.StartsWith(BinDir, StringComparison.Ordinal) && a != engine);
+
+            // Remove-Module then Import-Module: a new resolver, but the same engine in the same private context.
+            resolverType.GetMethod("Unregister", BindingFlags.Static | BindingFlags.NonPublic)!.Invoke(null, null);
+            object again = resolverType.GetMethod("Register", BindingFlags.Static | BindingFlags.NonPublic)!.Invoke(null, new object[] { BinDir })!;
+            Assert.NotSame(resolver, again);
+            Assert.Same(engine, AssemblyLoadContext.Default.LoadFromAssemblyName(engineRef));
+            Assert.Same(engineContext, resolverType.GetProperty("PrivateContext", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(again));
 
             // The Windows PowerShell 5.1 rule (AppDomain.AssemblyResolve): serve bin/'s copy only when it
             // is new enough, never a name bin/ does not hold.

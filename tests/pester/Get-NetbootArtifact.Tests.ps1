@@ -29,7 +29,7 @@ Describe 'Get-NetbootArtifact' -Skip:$missing {
     }
 
     Context 'OCI image layout' -Tag 'Integration' -Skip:$noPublish {
-        BeforeAll { $script:layout = New-TestLayout $TestDrive -Name testos -Version 1 }
+        BeforeAll { $layout = New-TestLayout $TestDrive -Name testos -Version 1 }
         It 'lists the published artifact with its files' {
             $a = @(Get-NetbootArtifact $layout)
             $a.Count | Should -Be 1
@@ -51,7 +51,7 @@ Describe 'Get-NetbootArtifact' -Skip:$missing {
 
     Context 'real registry' -Tag 'Integration' -Skip:($noPublish -or $noRegistry) {
         BeforeAll {
-            $script:registry = Start-TestRegistry $TestDrive
+            $registry = Start-TestRegistry $TestDrive
             $files = New-BootFiles (Join-Path $TestDrive 'files')
             Publish-NetbootArtifact -Path $files.FullName -Reference "$($registry.Host)/netboot" -Name testos -Version 2 -Architecture arm64 -PlainHttp | Out-Null
         }

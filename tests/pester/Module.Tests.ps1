@@ -35,16 +35,16 @@ Describe 'Dependency isolation' -Tag 'Unit' {
     BeforeAll {
         # Another module's YamlDotNet, loaded first: powershell-yaml when installed, else the 15.x package the
         # xunit isolation test downloads into the NuGet cache.
-        $script:other = $null
+        $other = $null
         $pyaml = Get-Module -ListAvailable powershell-yaml | Select-Object -First 1
-        if ($pyaml) { $script:other = @{ Module = $pyaml.Path } }
+        if ($pyaml) { $other = @{ Module = $pyaml.Path } }
         else {
             $cache = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
             $dll = Get-ChildItem (Join-Path $cache 'yamldotnet') -Filter YamlDotNet.dll -Recurse -ErrorAction Ignore |
                 Where-Object { $_.FullName -match '[\\/]15\.[^\\/]+[\\/]lib[\\/]netstandard2\.0[\\/]' } | Select-Object -First 1
-            if ($dll) { $script:other = @{ Assembly = $dll.FullName } }
+            if ($dll) { $other = @{ Assembly = $dll.FullName } }
         }
-        $script:pwsh = (Get-Process -Id $PID).Path
+        $pwsh = (Get-Process -Id $PID).Path
     }
 
     It 'imports and runs beside another YamlDotNet version loaded first' {

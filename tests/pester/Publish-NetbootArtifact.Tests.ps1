@@ -16,7 +16,7 @@ Describe 'Publish-NetbootArtifact' -Skip:$missing {
     }
 
     Context 'OCI image layout' -Tag 'Integration' {
-        BeforeAll { $script:files = New-BootFiles (Join-Path $TestDrive 'files') }
+        BeforeAll { $files = New-BootFiles (Join-Path $TestDrive 'files') }
 
         It '-WhatIf uploads nothing' {
             $layout = Join-Path $TestDrive 'whatif-layout'
@@ -42,7 +42,7 @@ Describe 'Publish-NetbootArtifact' -Skip:$missing {
     }
 
     Context 'real registry' -Tag 'Integration' -Skip:$noRegistry {
-        BeforeAll { $script:registry = Start-TestRegistry $TestDrive; $script:files = New-BootFiles (Join-Path $TestDrive 'rfiles') }
+        BeforeAll { $registry = Start-TestRegistry $TestDrive; $files = New-BootFiles (Join-Path $TestDrive 'rfiles') }
         AfterAll { Stop-TestRegistry $registry }
         It 'pushes to a registry over plain HTTP when asked' {
             $r = Publish-NetbootArtifact -Path $files.FullName -Reference "$($registry.Host)/netboot" -Name testos -Version 1 -Architecture amd64 -PlainHttp

@@ -18,7 +18,7 @@ Describe 'Save-NetbootArtifact' -Skip:$missing {
     }
 
     Context 'from an OCI image layout' -Tag 'Integration' -Skip:$noFixture {
-        BeforeAll { $script:layout = New-TestLayout $TestDrive -Name testos -Version 1 }
+        BeforeAll { $layout = New-TestLayout $TestDrive -Name testos -Version 1 }
 
         It '-WhatIf reports and writes nothing' {
             $root = Join-Path $TestDrive 'whatif'

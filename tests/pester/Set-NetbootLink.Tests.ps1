@@ -21,9 +21,9 @@ Describe 'Set-NetbootLink' -Skip:$missing {
 
     Context 'after a save' -Tag 'Integration' -Skip:$noFixture {
         BeforeAll {
-            $script:layout = New-TestLayout $TestDrive -Name testos -Version 1
-            $script:root = Join-Path $TestDrive 'tftp'
-            $script:saved = Get-NetbootArtifact $layout | Save-NetbootArtifact -Destination $root
+            $layout = New-TestLayout $TestDrive -Name testos -Version 1
+            $root = Join-Path $TestDrive 'tftp'
+            $saved = Get-NetbootArtifact $layout | Save-NetbootArtifact -Destination $root
         }
         It '-WhatIf creates nothing' {
             $saved | Set-NetbootLink -Name 'boot/{os}-{version}-{arch}-{file}' -WhatIf

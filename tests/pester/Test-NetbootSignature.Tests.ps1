@@ -29,16 +29,16 @@ Describe 'Test-NetbootSignature' -Skip:$missing {
 
     Context 'unsigned artifact in an OCI layout' -Tag 'Integration' -Skip:$noFixture {
         BeforeAll {
-            $script:layout = New-TestLayout $TestDrive
-            $script:key = Join-Path $TestDrive 'cosign.pub'
-            $script:haveKey = New-PublicKeyPem $key
+            $layout = New-TestLayout $TestDrive
+            $key = Join-Path $TestDrive 'cosign.pub'
+            $haveKey = New-PublicKeyPem $key
         }
-        It 'returns $false, and -PassThru passes nothing on with SignatureNotFound' {
+        It 'returns $false, and -PassThru passes nothing on and says why' {
             if (-not $haveKey) { Set-ItResult -Skipped -Because 'no way to write an ECDSA public key here (needs PowerShell 7 or openssl)'; return }
             Get-NetbootArtifact $layout | Test-NetbootSignature -Key $key | Should -BeFalse
-            $passed = Get-NetbootArtifact $layout | Test-NetbootSignature -Key $key -PassThru -ErrorVariable err -ErrorAction SilentlyContinue
+            $passed = Get-NetbootArtifact $layout | Test-NetbootSignature -Key $key -PassThru -WarningVariable warn -WarningAction SilentlyContinue
             $passed | Should -BeNullOrEmpty
-            Get-ErrorId $err[0] | Should -Be 'SignatureNotFound'
+            $warn | Should -Not -BeNullOrEmpty
         }
         It '-Detailed says why' {
             if (-not $haveKey) { Set-ItResult -Skipped -Because 'no key writer'; return }

@@ -3,8 +3,8 @@
 # boot files, an OCI image-layout published with the module itself, and a real docker-registry where the
 # machine has one.
 $ErrorActionPreference = 'Stop'
-$script:ModuleDir = if ($env:NETBOOTOCI_MODULE) { $env:NETBOOTOCI_MODULE } else { [IO.Path]::Combine($PSScriptRoot, '..', '..', 'output', 'NetbootOci') }
-if (-not (Get-Module NetbootOci)) { Import-Module ([IO.Path]::Combine($script:ModuleDir, 'NetbootOci.psd1')) }
+$ModuleDir = if ($env:NETBOOTOCI_MODULE) { $env:NETBOOTOCI_MODULE } else { [IO.Path]::Combine($PSScriptRoot, '..', '..', 'output', 'NetbootOci') }
+if (-not (Get-Module NetbootOci)) { Import-Module ([IO.Path]::Combine($ModuleDir, 'NetbootOci.psd1')) }
 if (-not (Get-Variable IsWindows -ErrorAction SilentlyContinue)) { Set-Variable IsWindows $true -Scope Global }
 
 function Test-Cmdlet([string]$Name) { [bool](Get-Command $Name -Module NetbootOci -ErrorAction Ignore) }

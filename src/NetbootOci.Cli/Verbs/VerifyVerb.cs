@@ -13,7 +13,7 @@ namespace NetbootOci.Cli.Verbs
         {
             var common = new CommonOptions();
             var reference = new Argument<string>("reference") { Description = "Artifact reference: registry/repo:tag, …@sha256:…, or oci:PATH:tag." };
-            var key = new Option<string[]>("--key") { Description = "Trusted public key file (cosign.pub); repeat for several (any one suffices).", Required = true, AllowMultipleArgumentsPerToken = false };
+            var key = new Option<string[]>("--key") { Description = "Trusted public key file (cosign.pub); repeat for several (any one suffices).", AllowMultipleArgumentsPerToken = false };
             var rekorKey = new Option<string[]>("--rekor-key") { Description = "Rekor public key to check transparency-log entries offline.", AllowMultipleArgumentsPerToken = false };
             var requireTlog = new Option<bool>("--require-tlog") { Description = "Only signatures with a verified transparency-log entry count." };
             var checkReference = new Option<bool>("--check-reference") { Description = "The signed docker-reference must name this repository." };
@@ -32,7 +32,11 @@ namespace NetbootOci.Cli.Verbs
 
             command.SetAction(parse => CliRunner.Run(parse.GetValue(common.Verbose), async (log, ct) =>
             {
-                var policy = VerificationPolicy.FromKeyFiles(parse.GetValue(key) ?? Array.Empty<string>(), parse.GetValue(rekorKey));
+                // Checked here, not by the parser, so a missing key exits 2 (bad input) like every other input error.
+                var keys = parse.GetValue(key) ?? Array.Empty<string>();
+                if (keys.Length == 0)
+                    throw new NetbootException(ErrorIds.InvalidArgument, FailureKind.InvalidArgument, "verify needs at least one --key (a trusted public key file).");
+                var policy = VerificationPolicy.FromKeyFiles(keys, parse.GetValue(rekorKey));
                 policy.RequireTransparencyLog = parse.GetValue(requireTlog);
                 policy.CheckReference = parse.GetValue(checkReference);
                 policy.ExpectedReference = parse.GetValue(expectedReference);

@@ -21,8 +21,8 @@ namespace NetbootOci.Engine.Formats
         /// index). It is emitted once, with metadata gathered from all of them. Its <see cref="NetbootArtifact.Tag"/>
         /// is the most specific tag: one naming the manifest itself, else a one-entry index (format B), else a
         /// multi-architecture index; ties go to the first tag in ordinal order. <see cref="NetbootArtifact.IndexDigest"/>
-        /// is the index that tag resolved to, or, when the tag names the manifest itself, a multi-architecture index
-        /// seen in the same run that lists it (signatures may be on either).
+        /// is the index that tag resolved to, or, when the tag names the manifest itself, an index seen in the same run
+        /// that lists it (the index tag without the arch suffix is looked up for that; signatures may be on either).
         /// When two different manifests claim the same OS, version and architecture, the one in the newest format
         /// (then the first by tag) is returned and a warning names both.
         /// Broken artifacts (a layer without title, a malformed digest or JSON) are errors naming the tag;
@@ -274,7 +274,7 @@ namespace NetbootOci.Engine.Formats
                 Repository = repository.RepositoryName,
                 Tag = best.Tag,
                 Digest = c.Manifest.Digest,
-                IndexDigest = best.IndexDigest ?? c.Sightings.FirstOrDefault(s => s.Rank == 2)?.IndexDigest,
+                IndexDigest = best.IndexDigest ?? c.Sightings.FirstOrDefault(s => !s.Direct)?.IndexDigest,
                 Format = c.Format,
                 Files = FileListReader.ReadFiles(c.Model, where, log),
                 Annotations = annotations,

@@ -37,8 +37,14 @@ namespace NetbootOci.Engine.Formats
         public string? IndexDigest { get; set; }
         public NetbootFormat Format { get; set; }
         public List<NetbootFile> Files { get; set; } = new List<NetbootFile>();
+        /// <summary>
+        /// What to boot first (Secure Boot: the shim). From the nboci annotations where present (an empty value
+        /// there means none); otherwise from well-known names: shim*.efi, else grub*.efi.
+        /// </summary>
         public string? EntryPoint { get; set; }
+        /// <summary>The boot loader without shim (grub*.efi) when there is a shim.</summary>
         public string? AltEntryPoint { get; set; }
+        /// <summary>The BIOS boot file (pxelinux.0, else grub*.0).</summary>
         public string? LegacyEntryPoint { get; set; }
         public SortedDictionary<string, string> Annotations { get; set; } = new SortedDictionary<string, string>();
         /// <summary>Sum of the blob sizes (what a download costs).</summary>

@@ -34,29 +34,40 @@ namespace NetbootOci.Engine.Publish
         {
             // 1. Everything that can be checked locally, before any network or disk write.
             var plan = Prepare(request);
-            await PublishFileSet.HashAsync(plan.Files, Math.Max(1, Environment.ProcessorCount), _log, cancellationToken).ConfigureAwait(false);
-            var manifest = NetbootManifestBuilder.Build(plan.Files, plan.Name, plan.Version, plan.Architecture,
-                request.EntryPoint, request.AltEntryPoint, request.LegacyEntryPoint, request.Annotations, request.Created);
-
-            var result = new PublishResult
-            {
-                Name = plan.Name,
-                Version = plan.Version,
-                Architecture = plan.Architecture,
-                Tag = plan.Tag,
-                IndexTag = plan.IndexTag,
-                Digest = manifest.Digest,
-                Reference = plan.Target.WithTag(plan.Tag).WithDigest(manifest.Digest).ToString(),
-                Files = plan.Files.Select(f => f.Title).ToList(),
-                Manifest = Encoding.UTF8.GetString(manifest.Bytes),
-                WhatIf = request.WhatIf,
-            };
+            PublishFileSet.CheckReadable(plan.Files);
 
             using (var repository = _open(plan.Target))
             {
-                // 2. Where the tags are now, and the index they would get.
+                // 2. Where the tags are now (an index tag holding a plain manifest is refused here, before any upload).
                 var currentTag = await ResolveOrNullAsync(repository, plan.Tag, cancellationToken).ConfigureAwait(false);
                 var currentIndex = await ReadIndexOrNullAsync(repository, plan.IndexTag, cancellationToken).ConfigureAwait(false);
+
+                // 3. Hash the files; unless planning, each blob goes up as soon as its digest is known (HEAD skips
+                //    what the target has). Blobs alone are invisible: nothing is tagged yet.
+                long uploaded = 0;
+                if (request.WhatIf)
+                    await PublishFileSet.HashAsync(plan.Files, Math.Max(1, Environment.ProcessorCount), _log, cancellationToken).ConfigureAwait(false);
+                else
+                    uploaded = await HashAndPushBlobsAsync(repository, plan, request, cancellationToken).ConfigureAwait(false);
+
+                var manifest = NetbootManifestBuilder.Build(plan.Files, plan.Name, plan.Version, plan.Architecture,
+                    request.EntryPoint, request.AltEntryPoint, request.LegacyEntryPoint, request.Annotations, request.Created);
+                var result = new PublishResult
+                {
+                    Name = plan.Name,
+                    Version = plan.Version,
+                    Architecture = plan.Architecture,
+                    Tag = plan.Tag,
+                    IndexTag = plan.IndexTag,
+                    Digest = manifest.Digest,
+                    Reference = plan.Target.WithTag(plan.Tag).WithDigest(manifest.Digest).ToString(),
+                    Files = plan.Files.Select(f => f.Title).ToList(),
+                    Manifest = Encoding.UTF8.GetString(manifest.Bytes),
+                    WhatIf = request.WhatIf,
+                    BytesUploaded = uploaded,
+                };
+
+                // 4. Compare digests: which tags would move, and the index they would get.
                 bool tagMoves = currentTag?.Digest != manifest.Digest;
                 bool indexMoves = currentIndex == null || !currentIndex.Value.Index.Manifests.Any(m =>
                     m.Digest == manifest.Digest && m.Platform?.Os == "linux" && m.Platform?.Architecture == plan.Architecture
@@ -90,10 +101,9 @@ namespace NetbootOci.Engine.Publish
                     return result;
                 }
 
-                // 3. Blobs (the registry skips what it has), then the manifest untagged: only then do tags move.
+                // 5. The manifest untagged (its blobs are all in), then the tags.
                 if (tagMoves)
                 {
-                    result.BytesUploaded = await PushBlobsAsync(repository, plan, request, cancellationToken).ConfigureAwait(false);
                     await PushManifestAsync(repository, manifest.Bytes, manifest.MediaType, null, manifest.Digest, cancellationToken).ConfigureAwait(false);
                 }
                 if (request.BeforeTagging != null) await request.BeforeTagging(repository, result, cancellationToken).ConfigureAwait(false);
@@ -189,41 +199,69 @@ namespace NetbootOci.Engine.Publish
                     $"The {what} '{entryPoint}' is not among the files to publish ({string.Join(", ", files.Select(f => f.Title))}).", entryPoint);
         }
 
-        async Task<long> PushBlobsAsync(IOciRepository repository, Plan plan, PublishRequest request, CancellationToken cancellationToken)
+        async Task<long> HashAndPushBlobsAsync(IOciRepository repository, Plan plan, PublishRequest request, CancellationToken cancellationToken)
         {
             var config = Descriptor.EmptyJson();
             long uploaded = await Rejected(() => repository.PushBlobAsync(config, () => new System.IO.MemoryStream(new byte[] { (byte)'{', (byte)'}' }, false),
                 new BlobPushOptions { MountFrom = plan.MountFrom }, cancellationToken), "config blob").ConfigureAwait(false);
 
-            long total = plan.Files.Sum(f => f.Size);
+            var sizes = plan.Files.Select(f => new System.IO.FileInfo(f.Path).Length).ToArray();
+            long total = sizes.Sum();
             long[] done = new long[plan.Files.Count];
-            using (var gate = new SemaphoreSlim(Math.Max(1, request.Parallelism)))
+            string activity = "Publishing " + plan.Tag;
+            // The first failure stops the other transfers.
+            using (var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            using (var hashGate = new SemaphoreSlim(Math.Max(1, Environment.ProcessorCount)))
+            using (var pushGate = new SemaphoreSlim(Math.Max(1, request.Parallelism)))
             {
-                var tasks = plan.Files.Select(async (file, i) =>
+                var ct = failFast.Token;
+                // Largest first: its hash (which must finish before its upload can start) overlaps the small files' uploads.
+                var tasks = Enumerable.Range(0, plan.Files.Count).OrderByDescending(i => sizes[i]).Select(async i =>
                 {
-                    await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    var file = plan.Files[i];
                     try
                     {
-                        var options = new BlobPushOptions
+                        await hashGate.WaitAsync(ct).ConfigureAwait(false);
+                        try { await Task.Run(() => PublishFileSet.Hash(file, ct), ct).ConfigureAwait(false); }
+                        finally { hashGate.Release(); }
+                        _log.Verbose($"{file.Title}: {file.Digest} ({file.Size} bytes)");
+
+                        await pushGate.WaitAsync(ct).ConfigureAwait(false);
+                        try
                         {
-                            MountFrom = plan.MountFrom,
-                            Chunked = request.Chunked,
-                            ChunkSize = request.ChunkSize,
-                            OnProgress = sent =>
+                            var options = new BlobPushOptions
                             {
-                                Interlocked.Exchange(ref done[i], sent);
-                                _log.Progress(new TransferProgress { ActivityId = 1, Activity = "Publishing " + plan.Tag, Status = file.Title, BytesDone = done.Sum(), BytesTotal = total });
-                            },
-                        };
-                        long sent = await Rejected(() => repository.PushBlobAsync(file.ToLayer(), file.Open, options, cancellationToken), file.Title).ConfigureAwait(false);
-                        Interlocked.Add(ref uploaded, sent);
-                        _log.Verbose(sent > 0 ? $"{file.Title}: uploaded {sent} bytes" : $"{file.Title}: already in the repository (or mounted)");
+                                MountFrom = plan.MountFrom,
+                                Chunked = request.Chunked,
+                                ChunkSize = request.ChunkSize,
+                                OnProgress = sent =>
+                                {
+                                    Interlocked.Exchange(ref done[i], sent);
+                                    _log.Progress(new TransferProgress { ActivityId = 1, Activity = activity, Status = file.Title, BytesDone = done.Sum(), BytesTotal = total });
+                                },
+                            };
+                            long sent = await Rejected(() => repository.PushBlobAsync(file.ToLayer(), file.Open, options, ct), file.Title).ConfigureAwait(false);
+                            Interlocked.Add(ref uploaded, sent);
+                            _log.Verbose(sent > 0 ? $"{file.Title}: uploaded {sent} bytes" : $"{file.Title}: already in the repository (or mounted)");
+                        }
+                        finally { pushGate.Release(); }
                     }
-                    finally { gate.Release(); }
+                    catch
+                    {
+                        failFast.Cancel();
+                        throw;
+                    }
                 }).ToList();
-                await Task.WhenAll(tasks).ConfigureAwait(false);
+                try { await Task.WhenAll(tasks).ConfigureAwait(false); }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Report the failure that stopped the others, not their cancellation.
+                    var first = tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException).FirstOrDefault(e => !(e is OperationCanceledException));
+                    if (first != null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+                    throw;
+                }
             }
-            _log.Progress(new TransferProgress { ActivityId = 1, Activity = "Publishing " + plan.Tag, Status = "done", BytesDone = total, BytesTotal = total, Completed = true });
+            _log.Progress(new TransferProgress { ActivityId = 1, Activity = activity, Status = "done", BytesDone = total, BytesTotal = total, Completed = true });
             return uploaded;
         }
 

@@ -31,7 +31,8 @@ namespace NetbootOci.Engine.Publish
             Annotations = new SortedDictionary<string, string>(StringComparer.Ordinal) { [NetbootAnnotations.Title] = Title },
         };
 
-        public Stream Open() => new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        // A 1 MiB buffer: the HTTP content copies in 64 KiB reads, and each refill is one system call instead of sixteen.
+        public Stream Open() => new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
     }
 
     /// <summary>Turns the user's paths (files or folders) into the file list, checked before anything is uploaded.</summary>
@@ -98,7 +99,21 @@ namespace NetbootOci.Engine.Publish
             }
         }
 
-        static void Hash(PublishFile file, CancellationToken cancellationToken)
+        /// <summary>Opens every file once, so an unreadable one is reported before anything is uploaded.</summary>
+        public static void CheckReadable(IReadOnlyList<PublishFile> files)
+        {
+            foreach (var file in files)
+            {
+                try { using (new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1)) { } }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    throw new NetbootException(ErrorIds.PathNotFound, FailureKind.PermissionDenied, $"Cannot read '{file.Path}': {e.Message}", file.Path, e);
+                }
+            }
+        }
+
+        /// <summary>Sets the file's digest and size from its bytes (streamed with a 1 MiB buffer).</summary>
+        public static void Hash(PublishFile file, CancellationToken cancellationToken)
         {
             try
             {

@@ -13,17 +13,39 @@ namespace NetbootOci.Engine.Signing
     {
         public const string MediaType = "application/vnd.dev.cosign.simplesigning.v1+json";
         public const string CosignType = "cosign container image signature";
-        static readonly Regex SafeReference = new Regex(@"^[A-Za-z0-9._:/@\[\]-]+$", RegexOptions.CultureInvariant);
 
         /// <summary>Exactly the bytes cosign signs for <paramref name="dockerReference"/> (registry/repository) and <paramref name="digest"/>.</summary>
         public static byte[] Create(string dockerReference, string digest)
         {
-            if (!SafeReference.IsMatch(dockerReference))
-                throw new NetbootException(ErrorIds.InvalidReference, FailureKind.InvalidArgument, $"'{dockerReference}' is not a docker reference to sign.", dockerReference);
+            if (string.IsNullOrEmpty(dockerReference))
+                throw new NetbootException(ErrorIds.InvalidReference, FailureKind.InvalidArgument, "The docker reference to sign is empty.", dockerReference);
             Oci.Digest.Validate(digest, "the digest to sign");
             return Encoding.UTF8.GetBytes(
-                "{\"critical\":{\"identity\":{\"docker-reference\":\"" + dockerReference + "\"},\"image\":{\"docker-manifest-digest\":\"" + digest +
+                "{\"critical\":{\"identity\":{\"docker-reference\":\"" + GoJsonEscape(dockerReference) + "\"},\"image\":{\"docker-manifest-digest\":\"" + digest +
                 "\"},\"type\":\"" + CosignType + "\"},\"optional\":null}");
+        }
+
+        /// <summary>Escapes a JSON string body as Go's encoding/json does (HTML-safe: &lt; &gt; &amp; as \u00XX; other non-ASCII kept).</summary>
+        static string GoJsonEscape(string value)
+        {
+            var sb = new StringBuilder(value.Length);
+            foreach (char c in value)
+            {
+                switch (c)
+                {
+                    case '"': sb.Append("\\\""); break;
+                    case '\\': sb.Append("\\\\"); break;
+                    case '\n': sb.Append("\\n"); break;
+                    case '\r': sb.Append("\\r"); break;
+                    case '\t': sb.Append("\\t"); break;
+                    default:
+                        if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029')
+                            sb.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+                        else sb.Append(c);
+                        break;
+                }
+            }
+            return sb.ToString();
         }
 
         /// <summary>The claims of a payload; <see cref="FormatException"/> with the cause when it is not a simple-signing payload.</summary>

@@ -54,7 +54,7 @@ namespace NetbootOci.Commands
 
         [Parameter] public SwitchParameter Detailed { get; set; }
         [Parameter] public SwitchParameter PassThru { get; set; }
-        [Parameter] public PSCredential? Credential { get; set; }
+        [Parameter, Credential] public PSCredential? Credential { get; set; }
         [Parameter] public SwitchParameter PlainHttp { get; set; }
 
         protected override void BeginProcessing()
@@ -100,7 +100,8 @@ namespace NetbootOci.Commands
             if (PassThru)
             {
                 if (result.Verified) WriteObject(ParameterSetName == ArtifactSet ? InputObject : (object)result);
-                else WriteWarning($"{result.Reference} is not passed on: {result.Reason}");
+                else WriteEngineError(new NetbootException(result.ErrorId ?? ErrorIds.SignatureInvalid, FailureKind.SecurityError,
+                    $"{result.Reference} is not passed on: {result.Reason}", result.Reference));
             }
             else if (Detailed) WriteObject(result);
             else WriteObject(result.Verified);

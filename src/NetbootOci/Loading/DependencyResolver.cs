@@ -30,7 +30,9 @@ namespace NetbootOci.Loading
         readonly string _binDir;
         readonly Dictionary<string, string> _filesByName;      // simple name -> path in bin/
         readonly Type? _alcType;                               // System.Runtime.Loader.AssemblyLoadContext on .NET
-        object? _privateContext;                               // the private AssemblyLoadContext, created on first need
+        // The private AssemblyLoadContext, created on first need and kept for the life of the process: after
+        // Remove-Module and Import-Module the engine already loaded there must stay the one the cmdlets use.
+        static object? s_privateContext;
         Delegate? _defaultResolving;
         ResolveEventHandler? _appDomainResolve;
 
@@ -47,7 +49,7 @@ namespace NetbootOci.Loading
         internal bool UsesLoadContext => _alcType != null;
 
         /// <summary>The private load context (null on .NET Framework or before the engine was first needed).</summary>
-        internal object? PrivateContext => _privateContext;
+        internal object? PrivateContext => s_privateContext;
 
         /// <summary>Hooks the resolver for the module whose dependencies are in <paramref name="binDir"/>; idempotent.</summary>
         internal static DependencyResolver Register(string binDir)
@@ -127,7 +129,7 @@ namespace NetbootOci.Loading
         {
             lock (Gate)
             {
-                if (_privateContext != null) return _privateContext;
+                if (s_privateContext != null) return s_privateContext;
                 // AssemblyLoadContext(string name, bool isCollectible): not collectible, engine types outlive Remove-Module.
                 object context = Activator.CreateInstance(_alcType!, ContextName, false)!;
                 AddResolving(context, nameof(ResolveInPrivateContext));
@@ -142,7 +144,7 @@ namespace NetbootOci.Loading
                     try { LoadIntoPrivateContext(context, entry.Value); }
                     catch (BadImageFormatException) { /* not a managed assembly: nothing to isolate */ }
                 }
-                _privateContext = context;
+                s_privateContext = context;
                 return context;
             }
         }

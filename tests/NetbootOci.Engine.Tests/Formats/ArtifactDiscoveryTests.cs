@@ -137,6 +137,8 @@ namespace NetbootOci.Engine.Tests.Formats
 
             Assert.Equal(new[] { "centos stream9 amd64", "fedora 40 amd64", "fedora 40 arm64" }, found.Select(a => $"{a.Name} {a.Version} {a.Architecture}"));
             Assert.All(found, a => Assert.Equal(NetbootFormat.Spec, a.Format));
+            // An index with a single architecture still counts as the artifact's index.
+            Assert.Equal((l.Digests["centos-stream9"], "centos-stream9-amd64"), (found[0].IndexDigest, found[0].Tag));
             var amd = found[1];
             Assert.Equal("fedora-40-amd64", amd.Tag);
             Assert.Equal(l.Digests["fedora-40-amd64"], amd.Digest);

@@ -62,5 +62,20 @@ namespace NetbootOci.Engine.Tests.Oci
             TokenCache.Put(key, "t2", TimeSpan.FromSeconds(300), DateTimeOffset.UtcNow.AddSeconds(-299));
             Assert.Null(TokenCache.Get(key));
         }
+
+        [Fact]
+        public async System.Threading.Tasks.Task APlainHttpRealmForAnHttpsRegistryIsRefused()
+        {
+            var options = new NetbootOci.Engine.Oci.RegistryOptions { MaxRetries = 0 };
+            var client = new TokenClient(new RegistryTransport(options));
+            var challenge = AuthChallenge.Choose(new[] { "Bearer realm=\"http://auth.invalid/token\",service=\"s\"" })!;
+            var e = await Assert.ThrowsAsync<NetbootException>(() =>
+                client.FetchAsync(new Uri("https://registry.invalid/"), challenge, new[] { "repository:a:pull" }, null, System.Threading.CancellationToken.None));
+            Assert.Equal(ErrorIds.InsecureRedirect, e.ErrorId);
+            var bad = AuthChallenge.Choose(new[] { "Bearer realm=\"https://user:pw@auth.invalid/token\"" })!;
+            var e2 = await Assert.ThrowsAsync<NetbootException>(() =>
+                client.FetchAsync(new Uri("https://registry.invalid/"), bad, new string[0], null, System.Threading.CancellationToken.None));
+            Assert.Equal(ErrorIds.AuthenticationFailed, e2.ErrorId);
+        }
     }
 }

@@ -50,7 +50,7 @@ namespace NetbootOci.Engine.Tests.Oci
                 $"if [ \"$url\" = '{server}' ]; then printf '%s' '{json}'; exit 0; fi\necho 'credentials not found in native keychain'; exit 1\n";
             string path = _dir.Combine("bin", "docker-credential-" + name);
             File.WriteAllText(path, script);
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             return log;
         }
 

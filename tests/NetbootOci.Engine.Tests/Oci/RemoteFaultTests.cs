@@ -345,6 +345,8 @@ namespace NetbootOci.Engine.Tests.Oci
             };
             Assert.Equal(data2.Length, await repo.PushBlobAsync(blob2, () => new MemoryStream(data2), new BlobPushOptions { ChunkSize = 300_000 }, None));
             Assert.Equal(3, proxy.Count("PATCH", "/blobs/uploads/"));
+            // The large PUT asked for 100-continue, so a refusal can come before the body.
+            Assert.Contains(proxy.Records, r => r.Method == "PUT" && r.Expect == "100-continue");
             Assert.True(await repo.BlobExistsAsync(blob2.Digest, None));
 
             // A source whose bytes do not match the descriptor is never committed.
@@ -353,6 +355,111 @@ namespace NetbootOci.Engine.Tests.Oci
             var e = await Assert.ThrowsAsync<NetbootException>(() => repo.PushBlobAsync(lie, () => new MemoryStream(data), null, None));
             Assert.Equal(ErrorIds.DigestMismatch, e.ErrorId);
             Assert.False(await repo.BlobExistsAsync(lie.Digest, None));
+        }
+
+        [Fact]
+        public async Task ReferrersApiIsUsedWhenTheRegistryHasOne()
+        {
+            using var dir = new TempDir();
+            var fixture = Pushed(dir, "faults/refs", "t");
+            using var proxy = new FaultProxy(_registry.Host);
+            string d1 = Digest.Sha256("one"), d2 = Digest.Sha256("two"), d3 = Digest.Sha256("three");
+            string Index(params (string digest, string type)[] entries) =>
+                "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[" +
+                string.Join(",", entries.Select(e => $"{{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"{e.digest}\",\"size\":10,\"artifactType\":\"{e.type}\"}}")) + "]}";
+            string contentType = MediaTypes.OciIndex;
+            proxy.Intercept = async x =>
+            {
+                if (!x.Path.Contains("/referrers/")) return false;
+                bool second = x.PathAndQuery.Contains("page=2");
+                var headers = new Dictionary<string, string>();
+                if (!second) headers["Link"] = $"<{x.Path}?page=2>; rel=\"next\"";
+                string body = second ? Index((d3, "application/sig")) : Index((d1, "application/sig"), (d2, "application/sbom"));
+                await x.RespondAsync(200, Encoding.UTF8.GetBytes(body), contentType, headers);
+                return true;
+            };
+            using var repo = RepositoryFactory.Open($"{proxy.Host}/faults/refs", Options());
+            Assert.Equal(new[] { d1, d2, d3 }, (await repo.GetReferrersAsync(fixture.ManifestDigest, null, None)).Select(r => r.Digest));
+            // The filter is applied on our side too (this server ignores artifactType).
+            Assert.Equal(new[] { d1, d3 }, (await repo.GetReferrersAsync(fixture.ManifestDigest, "application/sig", None)).Select(r => r.Digest));
+            Assert.Contains(proxy.Records, r => r.PathAndQuery.Contains("artifactType=application%2Fsig"));
+
+            // A 200 that is not an index (an HTML portal page): treated as no referrers API; the fallback tag is absent.
+            contentType = "text/html";
+            Assert.Empty(await repo.GetReferrersAsync(fixture.ManifestDigest, null, None));
+            Assert.Contains(proxy.Records, r => r.PathAndQuery.Contains("/manifests/sha256-" + Digest.Hex(fixture.ManifestDigest)));
+
+            // 404 NAME_UNKNOWN: the repository itself is missing.
+            proxy.Intercept = null;
+            using var missing = RepositoryFactory.Open($"{proxy.Host}/faults/absent", Options());
+            proxy.Intercept = async x =>
+            {
+                if (!x.Path.Contains("/referrers/")) return false;
+                await x.RespondAsync(404, Encoding.UTF8.GetBytes("{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"repository name not known to registry\"}]}"), "application/json");
+                return true;
+            };
+            var e = await Assert.ThrowsAsync<NetbootException>(() => missing.GetReferrersAsync(fixture.ManifestDigest, null, None));
+            Assert.Equal(ErrorIds.RepositoryNotFound, e.ErrorId);
+        }
+
+        [Fact]
+        public async Task ForbiddenIsAccessDeniedWithTheRegistrysWords()
+        {
+            using var dir = new TempDir();
+            var fixture = Pushed(dir, "faults/denied", "t");
+            using var proxy = new FaultProxy(_registry.Host);
+            proxy.Intercept = async x =>
+            {
+                if (x.Method != "PUT") return false;
+                await x.RespondAsync(403, Encoding.UTF8.GetBytes("{\"errors\":[{\"code\":\"DENIED\",\"message\":\"requested access to the resource is denied\"}]}"), "application/json");
+                return true;
+            };
+            using var repo = RepositoryFactory.Open($"{proxy.Host}/faults/denied", Options());
+            var e = await Assert.ThrowsAsync<NetbootException>(() => repo.PushManifestAsync(fixture.ManifestBytes, MediaTypes.OciManifest, "again", None));
+            Assert.Equal(ErrorIds.AccessDenied, e.ErrorId);
+            Assert.Contains("DENIED: requested access to the resource is denied", e.Message);
+        }
+
+        [Fact]
+        public async Task StalledManifestBodyIsRetriedThenReportedAsStalled()
+        {
+            using var dir = new TempDir();
+            var fixture = Pushed(dir, "faults/mstall", "t");
+            using var proxy = new FaultProxy(_registry.Host);
+            proxy.Intercept = async x =>
+            {
+                if (x.Method != "GET" || !x.Path.Contains("/manifests/")) return false;
+                await x.ForwardAsync(stallAfter: 10);
+                return true;
+            };
+            var options = Options(null, retries: 1);
+            options.StallTimeout = TimeSpan.FromSeconds(1);
+            using var repo = RepositoryFactory.Open($"{proxy.Host}/faults/mstall", options);
+            var e = await Assert.ThrowsAsync<NetbootException>(() => repo.GetManifestAsync("t", None));
+            Assert.Equal(ErrorIds.TransferStalled, e.ErrorId);
+            Assert.Equal(2, proxy.Count("GET", "/manifests/t"));
+        }
+
+        [Fact]
+        public async Task ManifestHeadersThatContradictTheBodyAreRefused()
+        {
+            using var proxy = new FaultProxy(_registry.Host);
+            byte[] body = Encoding.UTF8.GetBytes("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"" + Digest.EmptyJson + "\",\"size\":2},\"layers\":[]}");
+            proxy.Intercept = async x =>
+            {
+                if (x.Path.EndsWith("/manifests/lying-digest"))
+                    await x.RespondAsync(200, body, MediaTypes.OciManifest, new Dictionary<string, string> { ["Docker-Content-Digest"] = Digest.Sha256("something else") });
+                else if (x.Path.EndsWith("/manifests/lying-type"))
+                    await x.RespondAsync(200, body, MediaTypes.OciIndex);
+                else if (x.Path.EndsWith("/manifests/empty"))
+                    await x.RespondAsync(200, new byte[0], MediaTypes.OciManifest);
+                else return false;
+                return true;
+            };
+            using var repo = RepositoryFactory.Open($"{proxy.Host}/faults/headers", Options());
+            Assert.Equal(ErrorIds.DigestMismatch, (await Assert.ThrowsAsync<NetbootException>(() => repo.GetManifestAsync("lying-digest", None))).ErrorId);
+            Assert.Equal(ErrorIds.ManifestInvalid, (await Assert.ThrowsAsync<NetbootException>(() => repo.GetManifestAsync("lying-type", None))).ErrorId);
+            Assert.Equal(ErrorIds.ManifestInvalid, (await Assert.ThrowsAsync<NetbootException>(() => repo.GetManifestAsync("empty", None))).ErrorId);
         }
     }
 }

@@ -213,6 +213,78 @@ namespace NetbootOci.Engine.Tests.Oci
             Assert.Equal(ErrorIds.InvalidReference, e.ErrorId);
         }
 
+        [Fact]
+        public async Task HttpsIsTheDefaultAndAPlainRegistryIsThenUnreachable()
+        {
+            var options = Options();
+            options.PlainHttp = false;
+            options.MaxRetries = 0;
+            var log = new RecordingLog();
+            options.Log = log;
+            using var repo = Open("any/thing", options);
+            var e = await Assert.ThrowsAsync<NetbootException>(() => repo.ListTagsAsync(None));
+            Assert.Equal(ErrorIds.RegistryUnreachable, e.ErrorId);
+            Assert.Contains("https://" + _registry.Host + "/v2/any/thing/tags/list", e.Message);
+        }
+
+        [Fact]
+        public async Task LargeBlobsStreamWithFlatMemory()
+        {
+            const long size = 192L << 20;
+            string digest;
+            using (var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256))
+            using (var source = new PatternStream(size))
+            {
+                var buffer = new byte[1 << 20];
+                int n;
+                while ((n = source.Read(buffer, 0, buffer.Length)) > 0) hash.AppendData(buffer, 0, n);
+                digest = "sha256:" + Digest.ToHex(hash.GetHashAndReset());
+            }
+            var blob = new Descriptor { MediaType = ArtifactFixture.FileMediaType, Digest = digest, Size = size };
+            using var repo = Open("big/blob");
+            GC.Collect();
+            long baseline = GC.GetTotalMemory(true), peak = baseline;
+            using var sampling = new CancellationTokenSource();
+            var sampler = Task.Run(async () =>
+            {
+                while (!sampling.IsCancellationRequested)
+                {
+                    peak = Math.Max(peak, GC.GetTotalMemory(false));
+                    try { await Task.Delay(20, sampling.Token); } catch (OperationCanceledException) { }
+                }
+            });
+            Assert.Equal(size, await repo.PushBlobAsync(blob, () => new PatternStream(size), null, None));
+            using (var back = new VerifyingStream(await repo.OpenBlobAsync(digest, 0, None), digest, size, "big"))
+                await back.CopyToAsync(Stream.Null, 1 << 16);
+            sampling.Cancel();
+            await sampler;
+            Assert.True(peak - baseline < 64L << 20, $"managed heap grew by {(peak - baseline) >> 20} MiB while moving {size >> 20} MiB");
+        }
+
+        /// <summary>A non-seekable stream of deterministic bytes of any length, holding nothing in memory.</summary>
+        sealed class PatternStream : Stream
+        {
+            readonly long _length;
+            long _position;
+            public PatternStream(long length) => _length = length;
+            public override int Read(byte[] buffer, int offset, int count)
+            {
+                int n = (int)Math.Min(count, _length - _position);
+                for (int i = 0; i < n; i++) buffer[offset + i] = (byte)(((_position + i) * 2654435761L) >> 13);
+                _position += n;
+                return n;
+            }
+            public override bool CanRead => true;
+            public override bool CanSeek => false;
+            public override bool CanWrite => false;
+            public override long Length => throw new NotSupportedException();
+            public override long Position { get => _position; set => throw new NotSupportedException(); }
+            public override void Flush() { }
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+            public override void SetLength(long value) => throw new NotSupportedException();
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        }
+
         /// <summary>Pushes the fixture's blobs and manifest through <paramref name="repo"/>.</summary>
         internal static async Task PushArtifact(IOciRepository repo, ArtifactFixture fixture, BlobPushOptions? options, string tag)
         {

@@ -65,7 +65,7 @@ namespace NetbootOci.Engine.Tests.Support
         async Task HandleAsync(HttpListenerContext context)
         {
             var exchange = new ProxyExchange(this, context);
-            lock (_records) _records.Add(new ProxyRecord(exchange.Method, exchange.Host, exchange.PathAndQuery, exchange.HasAuthorization, context.Request.Headers["Range"]));
+            lock (_records) _records.Add(new ProxyRecord(exchange.Method, exchange.Host, exchange.PathAndQuery, exchange.HasAuthorization, context.Request.Headers["Range"]) { Expect = context.Request.Headers["Expect"] });
             try
             {
                 var intercept = Intercept;
@@ -128,6 +128,7 @@ namespace NetbootOci.Engine.Tests.Support
         public string PathAndQuery { get; }
         public bool HasAuthorization { get; }
         public string? Range { get; }
+        public string? Expect { get; set; }
         public override string ToString() => $"{Method} {Host}{PathAndQuery} auth={HasAuthorization}";
     }
 

@@ -91,8 +91,7 @@ namespace NetbootOci.Engine.Oci.Remote
                     Log.Verbose($"{what}: {failed.Error.Message} Retrying with a new session ({attempt}/{maxAttempts - 1}) in {wait.TotalMilliseconds:0} ms");
                     await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception e) when (RegistryTransport.IsNetworkFailure(e, cancellationToken) ||
-                                          e is NetbootException n && (n.ErrorId == ErrorIds.RegistryUnreachable || n.ErrorId == ErrorIds.TransferStalled))
+                catch (Exception e) when (RegistryTransport.IsTransient(e, cancellationToken))
                 {
                     await CancelSessionAsync(current).ConfigureAwait(false);
                     if (attempt >= maxAttempts)
@@ -193,6 +192,7 @@ namespace NetbootOci.Engine.Oci.Remote
                 var request = new RegistryRequest(HttpMethod.Put, WithDigest(location, blob.Digest))
                 {
                     Replayable = false,
+                    ExpectContinue = blob.Size > 0,
                     Content = () =>
                     {
                         var content = new StreamContent(source, 1 << 16);

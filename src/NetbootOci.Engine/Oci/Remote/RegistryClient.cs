@@ -81,7 +81,15 @@ namespace NetbootOci.Engine.Oci.Remote
             AuthenticationHeaderValue? authorization = null;
             bool sameOrigin = RegistryTransport.SameOrigin(request.Uri, BaseUri);
             if (sameOrigin && KnownChallenges.TryGetValue(OriginKey, out var known))
-                authorization = await AuthorizationAsync(known, scopes, false, cancellationToken).ConfigureAwait(false);
+            {
+                try { authorization = await AuthorizationAsync(known, scopes, false, cancellationToken).ConfigureAwait(false); }
+                catch (NetbootException e) when (e.ErrorId != ErrorIds.CredentialHelperFailed)
+                {
+                    // What we remembered may be stale (the registry was reconfigured): ask again through a 401.
+                    Options.Log.Verbose($"{_registry}: the remembered {known.Scheme} challenge did not work ({e.ErrorId}); asking the registry again");
+                    KnownChallenges.TryRemove(OriginKey, out _);
+                }
+            }
             var response = await _transport.SendAsync(request, authorization, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.Unauthorized || !sameOrigin) return response;
 

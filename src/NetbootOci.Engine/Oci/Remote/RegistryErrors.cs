@@ -18,13 +18,17 @@ namespace NetbootOci.Engine.Oci.Remote
     {
         const int MaxErrorBodyBytes = 64 << 10;
 
-        /// <summary>Reads a body, failing as soon as it passes <paramref name="limit"/> bytes (nothing larger is buffered).</summary>
-        public static async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, long limit, CancellationToken cancellationToken, Func<long, Exception>? tooLarge = null)
+        /// <summary>
+        /// Reads a body, failing as soon as it passes <paramref name="limit"/> bytes (nothing larger is buffered) or
+        /// when a read makes no progress for <paramref name="stallTimeout"/>.
+        /// </summary>
+        public static async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, long limit, TimeSpan stallTimeout, CancellationToken cancellationToken, Func<long, Exception>? tooLarge = null)
         {
             long? declared = response.Content?.Headers.ContentLength;
             if (declared > limit && tooLarge != null) throw tooLarge(declared.Value);
             if (response.Content == null) return new byte[0];
-            using (var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
+            var what = response.RequestMessage?.RequestUri is Uri uri ? $"{response.RequestMessage.Method} {RegistryTransport.Display(uri)}" : "response body";
+            using (var stream = new StallGuardStream(await response.Content.ReadAsStreamAsync().ConfigureAwait(false), response, stallTimeout, what))
             using (var buffer = new MemoryStream())
             {
                 var chunk = new byte[1 << 15];
@@ -55,7 +59,7 @@ namespace NetbootOci.Engine.Oci.Remote
         public static async Task<ErrorBody> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
         {
             byte[] bytes;
-            try { bytes = await ReadCappedAsync(response, MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false); }
+            try { bytes = await ReadCappedAsync(response, MaxErrorBodyBytes, TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false); }
             catch (Exception e) when (!(e is OperationCanceledException)) { bytes = new byte[0]; }
             return Parse(bytes);
         }

@@ -29,6 +29,8 @@ namespace NetbootOci.Engine.Oci.Remote
         /// Streamed uploads are not: their retry is a new upload session, driven by the caller.
         /// </summary>
         public bool Replayable { get; set; } = true;
+        /// <summary>Send <c>Expect: 100-continue</c> so a refusal (401, 413) arrives before a large body is sent.</summary>
+        public bool ExpectContinue { get; set; }
 
         public HttpRequestMessage Build(Uri uri, AuthenticationHeaderValue? authorization, string userAgent)
         {
@@ -37,6 +39,7 @@ namespace NetbootOci.Engine.Oci.Remote
             if (Accept != null) message.Headers.TryAddWithoutValidation("Accept", Accept);
             foreach (var h in Headers) message.Headers.TryAddWithoutValidation(h.Key, h.Value);
             if (authorization != null) message.Headers.Authorization = authorization;
+            if (ExpectContinue) message.Headers.ExpectContinue = true;
             if (Content != null) message.Content = Content();
             return message;
         }

@@ -101,6 +101,8 @@ namespace NetbootOci.Engine.Oci.Remote
                 if (!IsRedirect(response.StatusCode)) return response;
                 var location = response.Headers.Location;
                 if (location == null) return response;
+                // A streamed upload cannot be sent twice: its caller sees the redirect and restarts the upload.
+                if (request.Content != null && !request.Replayable) return response;
                 var next = location.IsAbsoluteUri ? location : new Uri(uri, location);
                 response.Dispose();
                 if (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps)
@@ -163,6 +165,11 @@ namespace NetbootOci.Engine.Oci.Remote
             if (e is OperationCanceledException) return !cancellationToken.IsCancellationRequested;
             return e is HttpRequestException || e is IOException || e is System.Net.Sockets.SocketException;
         }
+
+        /// <summary>A failure worth another attempt: the network, or our stall/connection errors from a body read.</summary>
+        public static bool IsTransient(Exception e, CancellationToken cancellationToken) =>
+            IsNetworkFailure(e, cancellationToken) ||
+            e is NetbootException n && (n.ErrorId == ErrorIds.RegistryUnreachable || n.ErrorId == ErrorIds.TransferStalled) && !cancellationToken.IsCancellationRequested;
 
         /// <summary>Exponential backoff with ±50% jitter, or the server's Retry-After (seconds or an HTTP date), capped at 2 minutes.</summary>
         public TimeSpan Backoff(int attempt, RetryConditionHeaderValue? retryAfter)

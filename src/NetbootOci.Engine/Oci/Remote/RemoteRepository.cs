@@ -95,11 +95,11 @@ namespace NetbootOci.Engine.Oci.Remote
                 {
                     if (!response.IsSuccessStatusCode)
                         throw await RegistryErrors.ToExceptionAsync(response, what, tagOrDigest, ErrorIds.ManifestNotFound, ErrorIds.RegistryError, cancellationToken).ConfigureAwait(false);
-                    bytes = await RegistryErrors.ReadCappedAsync(response, max, cancellationToken, n =>
+                    bytes = await RegistryErrors.ReadCappedAsync(response, max, _options.StallTimeout, cancellationToken, n =>
                         new NetbootException(ErrorIds.ManifestTooLarge, FailureKind.InvalidData,
                             $"{what} is larger than the {max}-byte manifest limit ({n} bytes or more).", tagOrDigest)).ConfigureAwait(false);
                 }
-                catch (Exception e) when (RegistryTransport.IsNetworkFailure(e, cancellationToken) && attempt <= _options.MaxRetries)
+                catch (Exception e) when (RegistryTransport.IsTransient(e, cancellationToken) && attempt <= _options.MaxRetries)
                 {
                     response.Dispose();
                     var wait = _client.Transport.Backoff(attempt, null);
@@ -117,35 +117,34 @@ namespace NetbootOci.Engine.Oci.Remote
                     response.Dispose();
                     throw;
                 }
-                using (response) return Describe(response, bytes, tagOrDigest, what);
+                using (response) return DescribeReceived(response, bytes, tagOrDigest, what);
             }
         }
 
-        ManifestContent Describe(HttpResponseMessage response, byte[] bytes, string tagOrDigest, string what)
+        /// <summary>Checks what was received (a JSON object, the digest asked for, Docker-Content-Digest) and describes it.</summary>
+        ManifestContent DescribeReceived(HttpResponseMessage response, byte[] bytes, string tagOrDigest, string what)
         {
+            bool isObject;
+            using (var probe = TryParse(bytes)) isObject = probe != null && probe.RootElement.ValueKind == JsonValueKind.Object;
+            if (!isObject)
+                throw new NetbootException(ErrorIds.ManifestInvalid, FailureKind.InvalidData,
+                    $"{what}: the registry sent {(bytes.Length == 0 ? "an empty body" : "a body that is not a JSON object")}.", tagOrDigest);
+            string algorithmOf = Digest.IsValid(tagOrDigest) ? tagOrDigest : "sha256:";
+            string actual;
+            using (var hash = Digest.CreateHasher(algorithmOf))
             {
-                bool isObject;
-                using (var probe = TryParse(bytes)) isObject = probe != null && probe.RootElement.ValueKind == JsonValueKind.Object;
-                if (!isObject)
-                    throw new NetbootException(ErrorIds.ManifestInvalid, FailureKind.InvalidData,
-                        $"{what}: the registry sent {(bytes.Length == 0 ? "an empty body" : "a body that is not a JSON object")}.", tagOrDigest);
-                string algorithmOf = Digest.IsValid(tagOrDigest) ? tagOrDigest : "sha256:";
-                string actual;
-                using (var hash = Digest.CreateHasher(algorithmOf))
-                {
-                    hash.AppendData(bytes);
-                    actual = Digest.Algorithm(algorithmOf) + ":" + Digest.ToHex(hash.GetHashAndReset());
-                }
-                if (Digest.IsValid(tagOrDigest) && actual != tagOrDigest)
-                    throw new NetbootException(ErrorIds.DigestMismatch, FailureKind.InvalidData,
-                        $"{what}: the received bytes hash to {actual}.", tagOrDigest);
-                string? header = HeaderValue(response, "Docker-Content-Digest");
-                if (header != null && Digest.IsValid(header) && Digest.Algorithm(header) == Digest.Algorithm(actual) && header != actual)
-                    throw new NetbootException(ErrorIds.DigestMismatch, FailureKind.InvalidData,
-                        $"{what}: the registry says its digest is {header} but the received bytes hash to {actual}.", tagOrDigest);
-                string mediaType = ManifestMediaType(response, bytes, what, tagOrDigest);
-                return new ManifestContent(bytes, mediaType, actual);
+                hash.AppendData(bytes);
+                actual = Digest.Algorithm(algorithmOf) + ":" + Digest.ToHex(hash.GetHashAndReset());
             }
+            if (Digest.IsValid(tagOrDigest) && actual != tagOrDigest)
+                throw new NetbootException(ErrorIds.DigestMismatch, FailureKind.InvalidData,
+                    $"{what}: the received bytes hash to {actual}.", tagOrDigest);
+            string? header = HeaderValue(response, "Docker-Content-Digest");
+            if (header != null && Digest.IsValid(header) && Digest.Algorithm(header) == Digest.Algorithm(actual) && header != actual)
+                throw new NetbootException(ErrorIds.DigestMismatch, FailureKind.InvalidData,
+                    $"{what}: the registry says its digest is {header} but the received bytes hash to {actual}.", tagOrDigest);
+            string mediaType = ManifestMediaType(response, bytes, what, tagOrDigest);
+            return new ManifestContent(bytes, mediaType, actual);
         }
 
         /// <summary>Content-Type when it names a manifest type (it must then agree with the body's mediaType), else the body's own.</summary>
@@ -232,7 +231,7 @@ namespace NetbootOci.Engine.Oci.Remote
                     if (!response.IsSuccessStatusCode)
                         throw await RegistryErrors.ToExceptionAsync(response, $"Listing tags of {Where}", Where, ErrorIds.RepositoryNotFound, ErrorIds.RegistryError, cancellationToken).ConfigureAwait(false);
                     int max = _options.MaxManifestBytes;
-                    byte[] body = await RegistryErrors.ReadCappedAsync(response, max, cancellationToken, n =>
+                    byte[] body = await RegistryErrors.ReadCappedAsync(response, max, _options.StallTimeout, cancellationToken, n =>
                         new NetbootException(ErrorIds.RegistryError, FailureKind.InvalidData, $"Listing tags of {Where}: a page is over {max} bytes.", Where)).ConfigureAwait(false);
                     foreach (var tag in ParseTags(body)) if (seenTags.Add(tag)) tags.Add(tag);
                     next = LinkHeader.Next(response, next);
@@ -373,7 +372,7 @@ namespace NetbootOci.Engine.Oci.Remote
                         return await ReferrersFromTagSchemaAsync(digest, artifactType, cancellationToken).ConfigureAwait(false);
                     }
                     int max = _options.MaxManifestBytes;
-                    byte[] body = await RegistryErrors.ReadCappedAsync(response, max, cancellationToken, n =>
+                    byte[] body = await RegistryErrors.ReadCappedAsync(response, max, _options.StallTimeout, cancellationToken, n =>
                         new NetbootException(ErrorIds.ManifestTooLarge, FailureKind.InvalidData, $"{what}: the referrers index is over {max} bytes.", digest)).ConfigureAwait(false);
                     ImageIndex index;
                     try { index = JsonSerializer.Deserialize<ImageIndex>(body, OciJson.Options) ?? new ImageIndex(); }

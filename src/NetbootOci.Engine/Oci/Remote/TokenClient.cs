@@ -80,7 +80,7 @@ namespace NetbootOci.Engine.Oci.Remote
                 if (status < 200 || status > 299)
                     throw new NetbootException(ErrorIds.RegistryError, FailureKind.ResourceUnavailable,
                         $"The token service {RegistryTransport.Display(realm)} answered {status} {response.ReasonPhrase} for {registry.Authority}.", registry.Authority);
-                byte[] body = await RegistryErrors.ReadCappedAsync(response, MaxTokenResponseBytes, cancellationToken).ConfigureAwait(false);
+                byte[] body = await RegistryErrors.ReadCappedAsync(response, MaxTokenResponseBytes, _transport.Options.StallTimeout, cancellationToken).ConfigureAwait(false);
                 return Parse(body, realm);
             }
         }

@@ -2,7 +2,7 @@
 # Publish benchmark (not run by tests/run.sh): a generated 1 GiB boot-file set published by
 # `netboot-oci publish` vs `skopeo copy oci:LAYOUT docker://...` of the same files, each into a fresh
 # docker-registry (distribution 2.8) on 127.0.0.1. Prints wall times, peak RSS and the ratio.
-#   usage: tests/bench/publish.sh [rounds]        (BENCH_DIR to reuse the generated files)
+#   usage: tests/bench/publish-bench.sh [rounds]        (BENCH_DIR to reuse the generated files)
 set -euo pipefail
 rounds=${1:-3}
 repo_root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -50,9 +50,11 @@ YAML
   for _ in $(seq 100); do curl -sf -m 2 "http://127.0.0.1:$port/v2/" >/dev/null && return; sleep 0.1; done
   echo "registry did not start" >&2; exit 1
 }
+# CPU seconds the registry spent (user+sys), to see which side of the wire the time goes to.
+registry_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$reg_pid/stat"; }
 stop_registry() { kill "$reg_pid"; wait "$reg_pid" 2>/dev/null || true; rm -rf "$1"; }
 
-# One timed run into a fresh registry; prints "seconds maxrss_kib user_s sys_s".
+# One timed run into a fresh registry; prints "seconds maxrss_kib user_s sys_s registry_cpu_s".
 run() {
   local what=$1 dir=$work/registry-$1
   rm -rf "$dir"; start_registry "$dir"; sync
@@ -63,16 +65,16 @@ run() {
     skopeo) /usr/bin/time -f "%e %M %U %S" -o "$out" timeout 900 skopeo --insecure-policy copy -q --dest-tls-verify=false \
               "oci:$layout:bench-1-amd64" "docker://127.0.0.1:$port/bench/netboot:bench-1-amd64" >/dev/null ;;
   esac
+  echo "$(cat "$out") $(registry_cpu)"
   stop_registry "$dir"
-  cat "$out"
 }
 
 ours=(); theirs=()
 for r in $(seq "$rounds"); do
   # Alternate who goes first so neither always gets the warmer machine.
   if (( r % 2 )); then a=$(run ours); b=$(run skopeo); else b=$(run skopeo); a=$(run ours); fi
-  read -r aw ar au as <<<"$a"; read -r bw br bu bs <<<"$b"
-  echo "round $r: netboot-oci ${aw}s wall, cpu ${au}+${as}s, max RSS ${ar} KiB | skopeo ${bw}s wall, cpu ${bu}+${bs}s, max RSS ${br} KiB"
+  read -r aw ar au as ac <<<"$a"; read -r bw br bu bs bc <<<"$b"
+  echo "round $r: netboot-oci ${aw}s wall, cpu ${au}+${as}s, max RSS ${ar} KiB, registry cpu ${ac}s | skopeo ${bw}s wall, cpu ${bu}+${bs}s, max RSS ${br} KiB, registry cpu ${bc}s"
   ours+=("$aw"); theirs+=("$bw")
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
