@@ -168,6 +168,34 @@ namespace NetbootOci.Engine.Tests.Sync
         }
 
         [Fact]
+        public void Signature_policy_required_deploys_the_signed_artifact_and_refuses_the_unsigned_one()
+        {
+            using var site = new SyncSite();
+            string key = site.Dir.Combine("cosign.key"), pub = site.Dir.Combine("cosign.pub");
+            Tools.Run("openssl", $"genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out {key}");
+            Tools.Run("openssl", $"pkey -in {key} -pubout -out {pub}");
+            using (var repo = RepositoryFactory.Open(site.A.Host + "/netboot/fedora", new RegistryOptions { PlainHttp = true }))
+            {
+                var subject = repo.ResolveAsync(site.Published["fedora"].Digest, CancellationToken.None).GetAwaiter().GetResult()!;
+                NetbootOci.Engine.Signing.CosignSigner.SignAsync(repo, subject, site.A.Host + "/netboot/fedora", NetbootOci.Engine.Signing.SigningKey.Load(key),
+                    NetbootOci.Engine.Signing.SignatureFormat.Classic, NullEngineLog.Instance, CancellationToken.None).GetAwaiter().GetResult();
+            }
+            string inventory = site.WriteInventory();
+            File.WriteAllText(inventory, File.ReadAllText(inventory)
+                .Replace("    url: http://" + site.A.Host + "/netboot\n", "    url: http://" + site.A.Host + "/netboot\n    keys: [cosign.pub]\n    signaturePolicy: required\n")
+                .Replace("    passwordEnv: " + site.PasswordEnv + "\n", "    passwordEnv: " + site.PasswordEnv + "\n    keys: [cosign.pub]\n    signaturePolicy: required\n"));
+            Assert.Contains("signaturePolicy: required", File.ReadAllText(inventory));
+
+            var result = Sync(inventory, proxy: "p1");
+            var p1 = Assert.Single(result.Proxies);
+            Assert.Equal((2, 1), (p1.ArtifactsChanged, p1.ArtifactsFailed));
+            var failure = Assert.Single(p1.Failures);
+            Assert.Equal(("debian-12", "verify", ErrorIds.SignatureNotFound), (failure.OperatingSystem, failure.Step, failure.ErrorId));
+            Assert.True(File.Exists(Path.Combine(site.Root("p1"), "fedora", "40", "amd64", "vmlinuz")));
+            Assert.False(Directory.Exists(Path.Combine(site.Root("p1"), "debian")));
+        }
+
+        [Fact]
         public void Unknown_proxy_is_an_input_error_before_any_request()
         {
             using var dir = new TempDir();
