@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using NetbootOci.Engine;
 using NetbootOci.Engine.Publish;
+using NetbootOci.Engine.Signing;
 
 namespace NetbootOci.Cli.Verbs
 {
@@ -25,11 +26,13 @@ namespace NetbootOci.Cli.Verbs
             var mountFrom = new Option<string?>("--mount-from") { Description = "Repository on the same registry to mount existing blobs from." };
             var chunked = new Option<bool>("--chunked") { Description = "Upload blobs in PATCH chunks." };
             var created = new Option<DateTimeOffset?>("--created") { Description = "Write org.opencontainers.image.created (omitted by default: reproducible)." };
+            var signKey = new Option<string?>("--sign-key") { Description = "Sign with this cosign key (cosign.key or PKCS#8 PEM; password from COSIGN_PASSWORD) before the tag moves." };
+            var signFormat = new Option<SignatureFormat>("--signature-format") { Description = "classic (.sig tag, default), bundle (Sigstore v0.3 referrer) or both.", DefaultValueFactory = _ => SignatureFormat.Classic };
             var whatIf = new Option<bool>("--what-if") { Description = "Print what would be pushed (with the manifest) and upload nothing." };
 
             var command = new Command("publish", "Publish boot files as a netboot OCI artifact (per-architecture tag and multi-architecture index).");
             command.Arguments.Add(paths);
-            foreach (var o in new Option[] { reference, os, osVersion, arch, entry, alt, legacy, annotation, mountFrom, chunked, created, whatIf })
+            foreach (var o in new Option[] { reference, os, osVersion, arch, entry, alt, legacy, annotation, mountFrom, chunked, created, signKey, signFormat, whatIf })
                 command.Options.Add(o);
             common.AddTo(command);
 
@@ -57,6 +60,8 @@ namespace NetbootOci.Cli.Verbs
                         throw new NetbootException(ErrorIds.InvalidArgument, FailureKind.InvalidArgument, $"--annotation '{pair}' is not KEY=VALUE.", pair);
                     request.Annotations[pair.Substring(0, eq)] = pair.Substring(eq + 1);
                 }
+                string? keyPath = parse.GetValue(signKey);
+                if (keyPath != null) request.BeforeTagging = PublishSigning.BeforeTagging(SigningKey.Load(keyPath), parse.GetValue(signFormat), log);
                 var result = await new ArtifactPublisher(common.Registry(parse, log)).PublishAsync(request, ct).ConfigureAwait(false);
                 if (parse.GetValue(common.Json)) CliRunner.WriteJson(result);
                 else Print(result);

@@ -93,7 +93,7 @@ namespace NetbootOci.Engine.Deploy
                 if (options.Verify) relink.AddRange(VerifyDeployed(layout, plan, entry, directoryMode, log, warnings));
                 var missing = plan.Contents.Where(f => !File.Exists(layout.BlobPath(f.ContentDigest))).ToList();
                 result.BytesDownloaded = await FetchAsync(repository, layout, plan, missing, options, who, log, warnings, cancellationToken).ConfigureAwait(false);
-                Report(plan, layout, options, warnings, log, who, missing.Select(f => f.ContentDigest));
+                Report(plan, layout, options, warnings, log, who);
 
                 // 4. Tree, then the one-step switch.
                 guard.CheckDirectories(new[] { StoreLayout.DirectoryName, "trees", Digest.Hex(plan.ManifestDigest) });
@@ -101,7 +101,7 @@ namespace NetbootOci.Engine.Deploy
                 bool switched = false;
                 if (!switcher.PointsAt(entry, segments, plan, directoryMode) || (directoryMode && relink.Count > 0))
                 {
-                    string parent = guard.CreateDirectories(segments.Take(segments.Count - 1));
+                    guard.CreateDirectories(segments.Take(segments.Count - 1));
                     if (!switcher.Switch(entry, segments, plan, directoryMode, trees))
                         switcher.Switch(entry, segments, plan, true, trees);
                     switched = true;
@@ -175,8 +175,7 @@ namespace NetbootOci.Engine.Deploy
         }
 
         /// <summary>Warnings for every deployed name whose stored content looks wrong (each title, even when titles share a blob).</summary>
-        static void Report(DeployPlan plan, StoreLayout layout, SaveOptions options, ConcurrentQueue<string> warnings, IEngineLog log, string who,
-            IEnumerable<string>? fresh = null)
+        static void Report(DeployPlan plan, StoreLayout layout, SaveOptions options, ConcurrentQueue<string> warnings, IEngineLog log, string who)
         {
             var already = new HashSet<string>(warnings, StringComparer.Ordinal);
             foreach (var file in plan.Files)

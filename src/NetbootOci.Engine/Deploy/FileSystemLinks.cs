@@ -41,9 +41,9 @@ namespace NetbootOci.Engine.Deploy
             if (!IsSymbolicLink(path)) return null;
             if (IsWindows)
             {
-                // .NET Framework has no reader; FileSystemInfo.LinkTarget exists only on .NET 6+, reached by reflection when present.
+                // FileSystemInfo.LinkTarget exists only on .NET 6+ (reached by reflection); .NET Framework reads the reparse point.
                 var prop = typeof(FileSystemInfo).GetProperty("LinkTarget");
-                if (prop == null) return null;
+                if (prop == null) return Win.ReadReparsePoint(path);
                 FileSystemInfo info = Directory.Exists(path) ? new DirectoryInfo(path) : (FileSystemInfo)new FileInfo(path);
                 return (string?)prop.GetValue(info);
             }
@@ -156,6 +156,37 @@ namespace NetbootOci.Engine.Deploy
                 public uint FileAttributes;
                 public long CreationTime, LastAccessTime, LastWriteTime;
                 public uint VolumeSerialNumber, FileSizeHigh, FileSizeLow, NumberOfLinks, FileIndexHigh, FileIndexLow;
+            }
+
+            [DllImport("kernel32.dll", SetLastError = true)]
+            static extern bool DeviceIoControl(IntPtr handle, uint code, IntPtr inBuffer, int inSize, byte[] outBuffer, int outSize, out int returned, IntPtr overlapped);
+
+            /// <summary>
+            /// The target of a symbolic link or junction as stored (REPARSE_DATA_BUFFER via FSCTL_GET_REPARSE_POINT),
+            /// relative targets kept relative; null when it is another kind of reparse point (deduplication, cloud files).
+            /// </summary>
+            public static string? ReadReparsePoint(string path)
+            {
+                // FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT: open the link itself, file or directory.
+                IntPtr handle = CreateFileW(path, 0, 0x7, IntPtr.Zero, 3, 0x02000000 | 0x00200000, IntPtr.Zero);
+                if (handle == new IntPtr(-1)) throw Fail("read link", path, null);
+                try
+                {
+                    var buffer = new byte[16 * 1024];
+                    if (!DeviceIoControl(handle, 0x000900A8, IntPtr.Zero, 0, buffer, buffer.Length, out _, IntPtr.Zero)) throw Fail("read link", path, null);
+                    uint tag = BitConverter.ToUInt32(buffer, 0);
+                    int pathBuffer;
+                    if (tag == 0xA000000C) pathBuffer = 20;      // IO_REPARSE_TAG_SYMLINK: 8-byte header, 4 offsets/lengths, Flags
+                    else if (tag == 0xA0000003) pathBuffer = 16; // IO_REPARSE_TAG_MOUNT_POINT (junction): no Flags
+                    else return null;
+                    int substituteOffset = BitConverter.ToUInt16(buffer, 8), substituteLength = BitConverter.ToUInt16(buffer, 10);
+                    int printOffset = BitConverter.ToUInt16(buffer, 12), printLength = BitConverter.ToUInt16(buffer, 14);
+                    string print = Encoding.Unicode.GetString(buffer, pathBuffer + printOffset, printLength);
+                    if (print.Length > 0) return print;
+                    string substitute = Encoding.Unicode.GetString(buffer, pathBuffer + substituteOffset, substituteLength);
+                    return substitute.StartsWith(@"\??\", StringComparison.Ordinal) ? substitute.Substring(4) : substitute;
+                }
+                finally { CloseHandle(handle); }
             }
 
             public static (ulong, ulong)? Identity(string path)

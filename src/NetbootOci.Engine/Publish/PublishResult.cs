@@ -30,5 +30,8 @@ namespace NetbootOci.Engine.Publish
         public bool WhatIf { get; set; }
         /// <summary>The manifest JSON exactly as pushed (or as it would be pushed).</summary>
         public string Manifest { get; set; } = "";
+
+        /// <summary>Signatures written by this run (with a signing key): "classic KEYID sha256-….sig" / "bundle KEYID sha256:…".</summary>
+        public List<string> Signatures { get; set; } = new List<string>();
     }
 }

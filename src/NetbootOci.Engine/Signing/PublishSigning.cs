@@ -12,7 +12,10 @@ namespace NetbootOci.Engine.Signing
     /// </summary>
     public static class PublishSigning
     {
-        /// <summary>The hook; <paramref name="onSigned"/> receives what was written (for the cmdlet's output).</summary>
+        /// <summary>
+        /// The hook. What was written is recorded in <see cref="PublishResult.Signatures"/>;
+        /// <paramref name="onSigned"/> receives the details.
+        /// </summary>
         public static Func<IOciRepository, PublishResult, CancellationToken, Task> BeforeTagging(SigningKey key, SignatureFormat format, IEngineLog log,
             Action<SignResult>? onSigned = null)
         {
@@ -22,6 +25,11 @@ namespace NetbootOci.Engine.Signing
                     ?? throw new NetbootException(ErrorIds.ManifestNotFound, FailureKind.ObjectNotFound, $"Cannot sign {result.Digest}: it is not stored in {repository.Reference.RepositoryName}.", result.Digest);
                 // cosign records the image's repository (registry/repository, no tag) as docker-reference.
                 var signed = await CosignSigner.SignAsync(repository, subject, repository.Reference.RepositoryName, key, format, log, ct).ConfigureAwait(false);
+                if (signed.Changed)
+                {
+                    if (signed.SignatureTag != null) result.Signatures.Add($"classic {signed.KeyId} {signed.SignatureTag}");
+                    if (signed.BundleManifestDigest != null) result.Signatures.Add($"bundle {signed.KeyId} {signed.BundleManifestDigest}");
+                }
                 onSigned?.Invoke(signed);
             };
         }

@@ -6,6 +6,8 @@ using System.Net;
 using NetbootOci.Engine;
 using NetbootOci.Engine.Oci;
 using NetbootOci.Engine.Publish;
+using NetbootOci.Engine.Signing;
+using System.Security;
 
 namespace NetbootOci.Commands
 {
@@ -48,6 +50,11 @@ namespace NetbootOci.Commands
         [Parameter] public string? MountFrom { get; set; }
         [Parameter] public SwitchParameter Chunked { get; set; }
         [Parameter] public DateTime? Created { get; set; }
+        /// <summary>cosign key (encrypted cosign.key or PKCS#8 PEM): the manifest is signed before its tag moves.</summary>
+        [Parameter] public string? SigningKey { get; set; }
+        /// <summary>Password of an encrypted signing key; COSIGN_PASSWORD is used when not given.</summary>
+        [Parameter] public SecureString? SigningKeyPassword { get; set; }
+        [Parameter] public SignatureFormat SignatureFormat { get; set; } = SignatureFormat.Classic;
         [Parameter] [Credential] public PSCredential? Credential { get; set; }
         [Parameter] public SwitchParameter PlainHttp { get; set; }
 
@@ -68,7 +75,13 @@ namespace NetbootOci.Commands
             }
             try
             {
-                var result = RunEngine((log, ct) => new ArtifactPublisher(RegistryOptions(log)).PublishAsync(request, ct));
+                // The key is loaded (and its password checked) before anything is uploaded.
+                var key = SigningKey == null ? null : Engine.Signing.SigningKey.Load(ResolvePath(SigningKey), SigningKeyPassword);
+                var result = RunEngine((log, ct) =>
+                {
+                    if (key != null) request.BeforeTagging = PublishSigning.BeforeTagging(key, SignatureFormat, log);
+                    return new ArtifactPublisher(RegistryOptions(log)).PublishAsync(request, ct);
+                });
                 WriteObject(result);
             }
             catch (NetbootException e)
@@ -97,7 +110,6 @@ namespace NetbootOci.Commands
                 foreach (DictionaryEntry kv in Annotation)
                     request.Annotations[Convert.ToString(kv.Key, System.Globalization.CultureInfo.InvariantCulture) ?? ""] =
                         Convert.ToString(kv.Value, System.Globalization.CultureInfo.InvariantCulture) ?? "";
-            // Later options that act on the stored manifest (a signing key) set request.BeforeTagging here.
             return request;
         }
 

@@ -44,7 +44,9 @@ namespace NetbootOci.Commands
         [Parameter] public SwitchParameter Prune { get; set; }
         [Parameter] public SwitchParameter Verify { get; set; }
         [Parameter] public SwitchParameter Strict { get; set; }
-        [Parameter] public PSCredential? Credential { get; set; }
+        [Parameter]
+        [Credential]
+        public PSCredential? Credential { get; set; }
         [Parameter] public SwitchParameter PlainHttp { get; set; }
 
         protected override void ProcessRecord()

@@ -87,29 +87,16 @@ namespace NetbootOci.Commands
 
         LinkRequest BuildRequest()
         {
-            var request = new LinkRequest
-            {
-                Names = Name.ToList(),
-                Files = File.ToList(),
-                MacAddresses = MacAddress.ToList(),
-                HostTemplate = HostTemplate,
-                LinkType = MyInvocation.BoundParameters.ContainsKey(nameof(LinkType)) ? LinkType : (LinkType?)null,
-                Prune = Prune.IsPresent,
-                Force = Force.IsPresent,
-            };
-            if (InputObject != null)
-            {
-                request.Root = ResolvePath(InputObject.Destination);
-                request.Entry = ResolvePath(InputObject.Path);
-                request.Os = NullIfEmpty(InputObject.Name);
-                request.Version = NullIfEmpty(InputObject.Version);
-                request.Architecture = NullIfEmpty(InputObject.Architecture);
-            }
-            else
-            {
-                request.Root = ResolvePath(Destination);
-                request.Entry = ResolvePath(Path);
-            }
+            var request = InputObject != null ? LinkRequest.For(InputObject) : new LinkRequest { Root = Destination, Entry = Path };
+            request.Root = ResolvePath(request.Root);
+            request.Entry = ResolvePath(request.Entry);
+            request.Names = Name.ToList();
+            request.Files = File.ToList();
+            request.MacAddresses = MacAddress.ToList();
+            request.HostTemplate = HostTemplate;
+            request.LinkType = MyInvocation.BoundParameters.ContainsKey(nameof(LinkType)) ? LinkType : (LinkType?)null;
+            request.Prune = Prune.IsPresent;
+            request.Force = Force.IsPresent;
             return request;
         }
 
@@ -120,6 +107,5 @@ namespace NetbootOci.Commands
         }
 
         static string Key(LinkResult r) => r.Action + "\n" + r.Name;
-        static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
     }
 }

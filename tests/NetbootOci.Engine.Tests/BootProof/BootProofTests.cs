@@ -25,7 +25,23 @@ namespace NetbootOci.Engine.Tests.BootProof
         [Fact]
         public void EveryLinkedNameIsServedByTheChrootedTftpd()
         {
-            Assert.Equal(14, _f.Links.Count); // six files and the boot entry point, each as an OS alias and in the host entry
+            // The files came from the registry through Save into Save's layout.
+            Assert.True(_f.Published.Changed);
+            Assert.True(_f.Saved.Changed);
+            Assert.Equal(new[] { "bootnetx64.efi", "grubx64.efi", "initrd.gz", "ldlinux.c32", "linux", "pxelinux.0" }, _f.Saved.Files.OrderBy(n => n, StringComparer.Ordinal));
+            Assert.True(_f.Saved.BytesDownloaded > 50_000_000, $"Save downloaded {_f.Saved.BytesDownloaded} bytes");
+            Assert.True(_f.BlobsFetched > 0, "the registry's access log shows no blob download");
+            Assert.Equal(Path.Combine(_f.Root, "debian", "12", "amd64"), _f.Saved.Path);
+
+            // Every name of the entry (the six files and Save's entry-point links) as an OS alias and in the host entry.
+            var names = Directory.GetFileSystemEntries(_f.Saved.Path).Select(Path.GetFileName).Where(n => !n!.StartsWith('.')).ToList();
+            Assert.Contains("boot", names);
+            Assert.Equal(2 * names.Count, _f.Links.Count);
+            foreach (var n in names)
+            {
+                Assert.Contains(_f.Links, l => l.Name == $"boot/debian-12-amd64-{n}");
+                Assert.Contains(_f.Links, l => l.Name == $"{BootRootFixture.HostDir}/{n}");
+            }
             using var tftpd = TftpDaemon.Start(_f.Root);
             foreach (var link in _f.Links)
             {
@@ -37,7 +53,7 @@ namespace NetbootOci.Engine.Tests.BootProof
 
             // Control: the daemon really is chrooted, so an absolute link (even one pointing inside the root) is not served.
             string control = Path.Combine(_f.Root, "control-absolute");
-            FileSystemLinks.CreateSymbolicLink(control, Path.Combine(_f.Entry, "linux"), false);
+            FileSystemLinks.CreateSymbolicLink(control, Path.Combine(_f.Saved.Path, "linux"), false);
             try { Assert.Equal(68, tftpd.Fetch("control-absolute").Code); }
             finally { File.Delete(control); }
         }

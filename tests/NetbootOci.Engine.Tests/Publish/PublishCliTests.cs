@@ -16,7 +16,9 @@ namespace NetbootOci.Engine.Tests.Publish
         readonly TempDir _dir = new TempDir("nboci-publish-cli");
         public void Dispose() => _dir.Dispose();
 
-        static (int Exit, string Out, string Err) Cli(params string[] args)
+        static (int Exit, string Out, string Err) Cli(params string[] args) => CliWithEnvironment(null, args);
+
+        static (int Exit, string Out, string Err) CliWithEnvironment(string? cosignPassword, params string[] args)
         {
             var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "netboot-oci"))
             {
@@ -25,6 +27,8 @@ namespace NetbootOci.Engine.Tests.Publish
                 UseShellExecute = false,
             };
             foreach (var a in args) psi.ArgumentList.Add(a);
+            psi.Environment.Remove("COSIGN_PASSWORD");
+            if (cosignPassword != null) psi.Environment["COSIGN_PASSWORD"] = cosignPassword;
             using (var p = Process.Start(psi)!)
             {
                 var stdout = p.StandardOutput.ReadToEndAsync();
@@ -74,6 +78,36 @@ namespace NetbootOci.Engine.Tests.Publish
             Assert.Contains("UnknownArchitecture", error);
             Assert.Contains("'mips'", error);
             Assert.False(Directory.Exists(layout));
+        }
+
+        [Fact]
+        public void Publish_verb_signs_with_a_cosign_key_before_the_tag_moves_and_verify_accepts_it()
+        {
+            string files = PublishFixture.WriteBootFiles(_dir, "files");
+            string layout = _dir.Combine("layout");
+            string keys = Path.Combine(TestPaths.Vectors, "encrypted-keys");
+            string[] publish = { "publish", Path.Combine(files, "vmlinuz"), "--reference", "oci:" + layout, "--os", "site", "--os-version", "1",
+                "--arch", "amd64", "--sign-key", Path.Combine(keys, "cosign-label-ecdsa-p256.password-hello.key"), "--json" };
+
+            // A wrong password is refused before anything is uploaded: no tag exists afterwards.
+            var (badExit, _, badError) = CliWithEnvironment("wrong", publish);
+            Assert.Equal(2, badExit);
+            Assert.Contains("KeyPasswordWrong", badError);
+            Assert.False(File.Exists(Path.Combine(layout, "index.json")) && File.ReadAllText(Path.Combine(layout, "index.json")).Contains("site-1-amd64"));
+
+            var (exit, output, error) = CliWithEnvironment("hello", publish);
+            Assert.True(exit == 0, error);
+            using (var doc = JsonDocument.Parse(output))
+            {
+                var signatures = doc.RootElement.GetProperty("Signatures");
+                Assert.Equal(1, signatures.GetArrayLength());
+                Assert.StartsWith("classic ", signatures[0].GetString());
+            }
+            var (verifyExit, _, verifyError) = Cli("verify", "oci:" + layout + ":site-1-amd64", "--key", Path.Combine(keys, "cosign-label-ecdsa-p256.derived.pub"));
+            Assert.True(verifyExit == 0, verifyError);
+            // The other vector key did not sign it.
+            var (otherExit, _, _) = Cli("verify", "oci:" + layout + ":site-1-amd64", "--key", Path.Combine(TestPaths.Vectors, "legacy-simplesigning", "keys", "cosign.pub"));
+            Assert.Equal(1, otherExit);
         }
     }
 }

@@ -144,6 +144,27 @@ namespace NetbootOci.Engine.Tests.Publish
         }
 
         [Fact]
+        public async Task An_unmoved_tag_whose_index_entry_was_replaced_only_moves_the_index()
+        {
+            string layout = _dir.Combine("layout");
+            string first = PublishFixture.WriteBootFiles(_dir, "first", "one");
+            string second = PublishFixture.WriteBootFiles(_dir, "second", "two");
+            var one = await Publish(PublishFixture.Request(first, "oci:" + layout + ":t1"));
+            var two = await Publish(PublishFixture.Request(second, "oci:" + layout + ":t2"));
+            Assert.Equal(one.IndexDigest, two.PreviousIndexDigest);
+
+            var back = await Publish(PublishFixture.Request(first, "oci:" + layout + ":t1"));
+            Assert.True(back.Changed);
+            Assert.Null(back.PreviousDigest);
+            Assert.Equal(two.IndexDigest, back.PreviousIndexDigest);
+            Assert.Equal(0, back.BytesUploaded);
+            Assert.Equal(one.IndexDigest, back.IndexDigest);
+            var index = (await Get(layout, "fedora-40")).AsIndex("test");
+            Assert.Equal(one.Digest, Assert.Single(index.Manifests).Digest);
+            Assert.Equal(two.Digest, (await Get(layout, "t2")).Digest);
+        }
+
+        [Fact]
         public async Task Publishing_the_same_files_again_changes_nothing()
         {
             string layout = _dir.Combine("layout");

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
@@ -45,6 +46,23 @@ namespace NetbootOci.Engine.Tests.Save
                 .Select(l => Regex.Match(l, "HTTP/1\\.1\" (\\d{3}) (\\d+)"))
                 .Where(m => m.Success).Select(m => (int.Parse(m.Groups[1].Value), long.Parse(m.Groups[2].Value))).ToList();
 
+        /// <summary>The registry writes its access log after the response: wait for the expected lines (and a little more for extras).</summary>
+        List<(int Status, long Bytes)> SettledBlobGets(string digest, int expected)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(5);
+            while (BlobGets(digest).Count < expected && DateTime.UtcNow < deadline) Thread.Sleep(50);
+            Thread.Sleep(300);
+            return BlobGets(digest);
+        }
+
+        int SettledCount(string method, string path, int atLeast)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(5);
+            while (_registry.CountRequests(method, path) < atLeast && DateTime.UtcNow < deadline) Thread.Sleep(50);
+            Thread.Sleep(300);
+            return _registry.CountRequests(method, path);
+        }
+
         [Fact]
         public async Task ResyncMakesZeroBlobRequestsAtTheRegistry()
         {
@@ -54,14 +72,14 @@ namespace NetbootOci.Engine.Tests.Save
             string root = dir.Combine("tftp");
             var first = await ArtifactSaver.SaveAsync(repo, artifact, new SaveOptions { Destination = root }, NullEngineLog.Instance, CancellationToken.None);
             Assert.True(first.Changed);
-            int blobGets = _registry.CountRequests("GET", "/v2/netboot/resync/blobs/");
+            int blobGets = SettledCount("GET", "/v2/netboot/resync/blobs/", 4);
             int blobHeads = _registry.CountRequests("HEAD", "/v2/netboot/resync/blobs/"); // skopeo's push checks
             Assert.Equal(4, blobGets);
 
             var second = await ArtifactSaver.SaveAsync(repo, artifact, new SaveOptions { Destination = root }, NullEngineLog.Instance, CancellationToken.None);
             Assert.False(second.Changed);
             Assert.Equal(0, second.BytesDownloaded);
-            Assert.Equal(blobGets, _registry.CountRequests("GET", "/v2/netboot/resync/blobs/"));
+            Assert.Equal(blobGets, SettledCount("GET", "/v2/netboot/resync/blobs/", 0));
             Assert.Equal(blobHeads, _registry.CountRequests("HEAD", "/v2/netboot/resync/blobs/"));
         }
 
@@ -90,7 +108,7 @@ namespace NetbootOci.Engine.Tests.Save
             var r = await ArtifactSaver.SaveAsync(repo, artifact, new SaveOptions { Destination = root }, NullEngineLog.Instance, CancellationToken.None);
             Assert.Equal(big.Length - kept, r.BytesDownloaded);
             Assert.Equal(big, File.ReadAllBytes(Path.Combine(r.Path, "initrd.img")));
-            var gets = BlobGets(digest);
+            var gets = SettledBlobGets(digest, 2);
             Assert.Equal(2, gets.Count);
             Assert.Equal(206, gets[1].Status); // the second request was a Range request
             Assert.Equal(big.Length - kept, gets[1].Bytes);
@@ -107,9 +125,55 @@ namespace NetbootOci.Engine.Tests.Save
             var artifact = await PublishAsync(dir, "netboot/dedup", "f40", SaveFixture.FedoraLike().Append(new FixtureFile("boot.iso", iso)).Append(new FixtureFile("install.img", iso)));
             using var repo = Open("netboot/dedup");
             var r = await ArtifactSaver.SaveAsync(repo, artifact, new SaveOptions { Destination = dir.Combine("tftp"), Parallelism = 3 }, NullEngineLog.Instance, CancellationToken.None);
+            Assert.Equal(5, SettledCount("GET", "/v2/netboot/dedup/blobs/", 5));
             Assert.Single(BlobGets(Digest.Sha256(iso)));
-            Assert.Equal(5, _registry.CountRequests("GET", "/v2/netboot/dedup/blobs/"));
             Assert.Equal(SaveFixture.Inode(Path.Combine(r.Path, "boot.iso")), SaveFixture.Inode(Path.Combine(r.Path, "install.img")));
+        }
+
+        [Fact]
+        public async Task AfterTheCliIsKilledWithSigkillMidBlobTheNextRunResumesAndNoByteIsSentTwice()
+        {
+            using var dir = new TempDir();
+            byte[] big = SaveFixture.Bytes("kill-9", 48 << 20);
+            var artifact = await PublishAsync(dir, "netboot/kill", "fedora-40-amd64", new[] { new FixtureFile("install.img", big), new FixtureFile("shimx64.efi", SaveFixture.Bytes("shim", 50_000)) });
+            string digest = artifact.Files[0].Digest;
+            string root = dir.Combine("tftp");
+            string partial = Path.Combine(root, ".netboot-oci", "tmp", "sha256-" + Digest.Hex(digest) + ".partial");
+            string cli = Path.Combine(AppContext.BaseDirectory, "netboot-oci.dll");
+            // The killed run goes through a slow link (a proxy pacing the real registry's bytes), the resume straight to the registry.
+            using var slow = new ThrottlingProxy(_registry.Port, 8 << 20);
+            string Args(string host) => $"{cli} save {host}/netboot/kill:fedora-40-amd64 --destination {root} --plain-http";
+
+            using (var first = Process.Start(new ProcessStartInfo("dotnet", Args(slow.Host)) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true })!)
+            {
+                var deadline = DateTime.UtcNow.AddSeconds(120);
+                long seen = -1; int polls = 0;
+                while (!(File.Exists(partial) && (seen = new FileInfo(partial).Length) >= 8 << 20))
+                {
+                    polls++;
+                    if (first.HasExited) Assert.Fail($"the CLI finished (exit {(first.HasExited ? first.ExitCode : 0)}) before it could be killed (partial seen at {seen} bytes after {polls} polls): {first.StandardError.ReadToEnd()}");
+                    Assert.True(DateTime.UtcNow < deadline, "the download never started");
+                    Thread.Sleep(5);
+                }
+                first.Kill(); // SIGKILL: no cleanup code runs
+                first.WaitForExit(10_000);
+            }
+            long kept = new FileInfo(partial).Length;
+            Assert.InRange(kept, 8 << 20, big.Length - 1);
+            Assert.True(File.Exists(Path.Combine(root, ".netboot-oci", "lock.owner")), "the killed run left its lock owner behind");
+            Assert.False(FileSystemLinks.Exists(Path.Combine(root, "fedora", "40", "amd64")));
+
+            string stderr = Tools.RunWithStderr("dotnet", Args(_registry.Host) + " --json", out string stdout);
+            var result = System.Text.Json.JsonDocument.Parse(stdout).RootElement[0];
+            Assert.True(result.GetProperty("Changed").GetBoolean());
+            Assert.Contains(ErrorIds.StaleLock, stderr);
+            Assert.Equal(big, File.ReadAllBytes(Path.Combine(root, "fedora", "40", "amd64", "install.img")));
+
+            var gets = SettledBlobGets(digest, 2);
+            Assert.Equal(2, gets.Count);
+            Assert.Equal(206, gets[1].Status);
+            Assert.Equal(big.Length - kept, gets[1].Bytes); // the resume asked only for what was not on disk
+            Assert.True(gets[0].Bytes >= kept);
         }
 
         /// <summary>Cancels the run once a blob's progress passes a byte count (what Ctrl+C mid-download does).</summary>

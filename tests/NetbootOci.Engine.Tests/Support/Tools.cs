@@ -41,6 +41,26 @@ namespace NetbootOci.Engine.Tests.Support
             }
         }
 
+        /// <summary>Like <see cref="Run"/> but also returns standard error (warnings a successful command printed).</summary>
+        public static string RunWithStderr(string file, string arguments, out string stdout, int timeoutSeconds = 300)
+        {
+            var psi = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            using (var p = Process.Start(psi)!)
+            {
+                var errTask = p.StandardError.ReadToEndAsync();
+                var outTask = p.StandardOutput.ReadToEndAsync();
+                if (!p.WaitForExit(timeoutSeconds * 1000))
+                {
+                    p.Kill(true);
+                    throw new TimeoutException($"{file} {arguments} did not finish in {timeoutSeconds}s");
+                }
+                stdout = outTask.GetAwaiter().GetResult();
+                string stderr = errTask.GetAwaiter().GetResult();
+                if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {arguments} exited {p.ExitCode}: {stderr}{stdout}");
+                return stderr;
+            }
+        }
+
         /// <summary>skopeo against a plain-HTTP loopback registry.</summary>
         public static string Skopeo(string arguments) =>
             Run("skopeo", "--insecure-policy " + arguments);

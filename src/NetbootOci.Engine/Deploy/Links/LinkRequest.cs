@@ -27,5 +27,15 @@ namespace NetbootOci.Engine.Deploy.Links
         public bool Prune { get; set; }
         /// <summary>Replace (and adopt) names this module did not create.</summary>
         public bool Force { get; set; }
+
+        /// <summary>A request for what Save deployed: its root, OS entry, name, version and architecture.</summary>
+        public static LinkRequest For(SaveResult saved) => new LinkRequest
+        {
+            Root = saved.Destination,
+            Entry = saved.Path,
+            Os = string.IsNullOrEmpty(saved.Name) ? null : saved.Name,
+            Version = string.IsNullOrEmpty(saved.Version) ? null : saved.Version,
+            Architecture = string.IsNullOrEmpty(saved.Architecture) ? null : saved.Architecture,
+        };
     }
 }
