@@ -37,8 +37,6 @@ namespace NetbootOci.Module.Tests
         /// </summary>
         public static readonly (string Edge, string Parameter, string Why)[] PendingBindings =
         {
-            ("Get-NetbootArtifact | Save-NetbootArtifact", "-Destination", "issue 7: artifacts from an inventory carry their proxy's root; until then `Get | Save -Destination DIR`"),
-            ("Test-NetbootSignature | Save-NetbootArtifact", "-Destination", "issue 7, as above (Test -PassThru passes the artifact on)"),
         };
 
         readonly ModuleLayout _layout;

@@ -78,7 +78,7 @@ namespace NetbootOci.Module.Tests
             Assert.Equal("System.Management.Automation.PSCredential", Parameter("Credential").PropertyType.FullName);
             Assert.NotNull(Attribute(Parameter("Credential"), "CredentialAttribute"));
             Assert.Equal("System.Management.Automation.SwitchParameter", Parameter("PlainHttp").PropertyType.FullName);
-            Assert.Equal(new[] { "Architecture", "Credential", "Name", "PlainHttp", "Reference", "Version" }, ParameterNames().OrderBy(n => n));
+            Assert.Equal(new[] { "Architecture", "Credential", "InventoryPath", "Name", "PlainHttp", "Proxy", "Reference", "Version" }, ParameterNames().OrderBy(n => n));
         }
     }
 }

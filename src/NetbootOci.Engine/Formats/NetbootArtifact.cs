@@ -50,6 +50,30 @@ namespace NetbootOci.Engine.Formats
         /// <summary>Sum of the blob sizes (what a download costs).</summary>
         public long Size { get; set; }
 
+        // Set only by Get-NetbootArtifact -InventoryPath: the proxy's settings, named like the parameters of the
+        // next cmdlets so `| Test-NetbootSignature -PassThru | Save-NetbootArtifact | Set-NetbootLink` binds them.
+
+        /// <summary>Inventory: the proxy this artifact is for.</summary>
+        public string? Proxy { get; set; }
+        /// <summary>Inventory: the proxy's TFTP/HTTP root (Save-NetbootArtifact -Destination).</summary>
+        public string? Destination { get; set; }
+        /// <summary>Inventory: the proxy's entry layout (Save-NetbootArtifact -PathTemplate).</summary>
+        public string? PathTemplate { get; set; }
+        /// <summary>Inventory: symlink, hardlink or copy; null for the platform default (Set-NetbootLink -LinkType).</summary>
+        public string? LinkType { get; set; }
+        /// <summary>Inventory: the proxy's OS alias templates (Set-NetbootLink -Name).</summary>
+        public string[]? Aliases { get; set; }
+        /// <summary>Inventory: MAC addresses of the hosts that boot this OS and architecture (Set-NetbootLink -MacAddress).</summary>
+        public string[]? MacAddress { get; set; }
+        /// <summary>Inventory: where host entries go (Set-NetbootLink -HostTemplate); null for the default.</summary>
+        public string? HostTemplate { get; set; }
+        /// <summary>Inventory: trusted public key files (Test-NetbootSignature -Key).</summary>
+        public string[]? Key { get; set; }
+        /// <summary>Inventory: Rekor public key files (Test-NetbootSignature -RekorKey).</summary>
+        public string[]? RekorKey { get; set; }
+        /// <summary>Inventory: required, optional or ignore.</summary>
+        public string? SignaturePolicy { get; set; }
+
         public override string ToString() => $"{Name} {Version} {Architecture} ({Reference})";
     }
 

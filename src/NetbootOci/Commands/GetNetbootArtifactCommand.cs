@@ -1,7 +1,9 @@
+using System.Linq;
 using System.Management.Automation;
 using NetbootOci.Engine;
 using NetbootOci.Engine.Formats;
 using NetbootOci.Engine.Oci;
+using NetbootOci.Engine.Sync;
 
 namespace NetbootOci.Commands
 {
@@ -14,11 +16,21 @@ namespace NetbootOci.Commands
     public sealed class GetNetbootArtifactCommand : NetbootCmdletBase
     {
         const string ReferenceSet = "Reference";
+        const string InventorySet = "Inventory";
 
         /// <summary><c>host/repo</c>, <c>host/repo:tag</c>, <c>host/repo@sha256:…</c> or <c>oci:PATH[:tag]</c>. Binds from a NetbootArtifact's Reference.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ReferenceSet)]
         [ValidateNotNullOrEmpty]
         public string[] Reference { get; set; } = new string[0];
+
+        /// <summary>Inventory files (merged): emits each proxy's desired artifacts carrying its root, templates, links, hosts, keys and policy.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = InventorySet)]
+        [ValidateNotNullOrEmpty]
+        public string[] InventoryPath { get; set; } = new string[0];
+
+        /// <summary>Only this proxy of the inventory.</summary>
+        [Parameter(ParameterSetName = InventorySet)]
+        public string? Proxy { get; set; }
 
         [Parameter]
         [SupportsWildcards]
@@ -43,6 +55,11 @@ namespace NetbootOci.Commands
         protected override void ProcessRecord()
         {
             var filter = new ArtifactFilter { Name = Name, Version = Version, Architecture = Architecture };
+            if (ParameterSetName == InventorySet)
+            {
+                WriteInventoryArtifacts(filter);
+                return;
+            }
             foreach (string text in Reference)
             {
                 try
@@ -62,6 +79,24 @@ namespace NetbootOci.Commands
                 {
                     WriteEngineError(e);
                 }
+            }
+        }
+
+        /// <summary>An invalid inventory terminates (nothing can be trusted); an OS that cannot be resolved is one non-terminating error.</summary>
+        void WriteInventoryArtifacts(ArtifactFilter filter)
+        {
+            var paths = InventoryPath.Select(ResolvePath).ToList();
+            try
+            {
+                var (artifacts, failures) = RunEngine((log, ct) => InventoryArtifacts.ResolveAsync(paths, Proxy, filter, log, ct));
+                foreach (var failure in failures)
+                    WriteError(new ErrorRecord(new NetbootException(failure.ErrorId, FailureKind.ResourceUnavailable, failure.ToString(), failure.OperatingSystem),
+                        failure.ErrorId, ErrorCategory.ResourceUnavailable, failure.OperatingSystem));
+                foreach (var artifact in artifacts) WriteObject(artifact);
+            }
+            catch (NetbootException e) when (e.ErrorId == ErrorIds.InventoryInvalid || e.Kind == FailureKind.InvalidArgument)
+            {
+                ThrowTerminatingError(ToErrorRecord(e));
             }
         }
     }
