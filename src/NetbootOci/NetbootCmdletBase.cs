@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using NetbootOci.Engine;
+using NetbootOci.Engine.Oci;
 
 namespace NetbootOci.Commands
 {
@@ -118,6 +119,15 @@ namespace NetbootOci.Commands
         /// process directory. Registry references and references the engine cannot parse are returned as they
         /// are, so the engine reports the latter with its own error id.
         /// </summary>
+        /// <summary>Registry options from the common -Credential/-PlainHttp parameters (the password leaves the SecureString only here).</summary>
+        protected static RegistryOptions CreateRegistryOptions(PSCredential? credential, bool plainHttp, IEngineLog? log = null)
+        {
+            var options = new RegistryOptions { PlainHttp = plainHttp };
+            if (log != null) options.Log = log;
+            if (credential != null && credential != PSCredential.Empty) options.Credential = new RegistryCredential(credential.UserName, credential.GetNetworkCredential().Password);
+            return options;
+        }
+
         protected string ResolveReference(string reference) =>
             Loading.LayoutReference.TrySplit(reference, out string path, out string suffix) ? "oci:" + ResolvePath(path) + suffix : reference;
 

@@ -25,7 +25,8 @@ namespace NetbootOci.Module.Tests
             Assert.NotEmpty(Named("InputObject", "ValueFromPipeline"));
             Assert.NotEmpty(Named("Reference", "ValueFromPipelineByPropertyName"));
             Assert.NotEmpty(Named("Digest", "ValueFromPipelineByPropertyName"));
-            Assert.NotEmpty(Named("Key", "Mandatory"));
+            // Not mandatory: artifacts from an inventory carry their keys (the cmdlet requires -Key with -Reference).
+            Assert.Empty(Named("Key", "Mandatory"));
             foreach (var p in new[] { "RekorKey", "RequireTransparencyLog", "CheckReference", "SignatureRepository", "Detailed", "PassThru", "Credential", "PlainHttp" })
                 Assert.NotNull(type.GetProperty(p));
         }

@@ -50,6 +50,7 @@ namespace NetbootOci.Engine.Deploy
                 Reference = artifact.Reference, Digest = artifact.Digest, Destination = layout.Root, Path = entry,
                 Files = plan.Files.Select(f => f.Name).ToList(), EntryPoint = Link(plan, "boot"), AltEntryPoint = Link(plan, "boot-alt"),
                 LegacyEntryPoint = Link(plan, "boot-legacy"), Tree = layout.TreePath(plan.ManifestDigest),
+                Aliases = artifact.Aliases, MacAddress = artifact.MacAddress, HostTemplate = artifact.HostTemplate, LinkType = artifact.LinkType,
             };
             result.PreviousDigest = switcher.CurrentDigest(entry);
             string who = artifact.Reference.Length > 0 ? artifact.Reference : artifact.ToString();

@@ -37,5 +37,12 @@ namespace NetbootOci.Engine.Deploy
         public Signing.VerificationPolicy? SignaturePolicy { get; set; }
         /// <summary>With <see cref="SignaturePolicy"/>: an artifact without any signature is refused too (otherwise a warning).</summary>
         public bool SignatureRequired { get; set; }
+
+        /// <summary>Applies an inventory artifact's keys and signature policy (see <see cref="Signing.InventorySignaturePolicy"/>).</summary>
+        public static void ApplyInventorySignaturePolicy(SaveOptions options, Formats.NetbootArtifact artifact, bool required)
+        {
+            options.SignaturePolicy = Signing.InventorySignaturePolicy.PolicyFor(artifact);
+            options.SignatureRequired = required || Signing.InventorySignaturePolicy.IsRequired(artifact);
+        }
     }
 }

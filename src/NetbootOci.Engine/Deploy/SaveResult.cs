@@ -38,5 +38,17 @@ namespace NetbootOci.Engine.Deploy
         public long BytesFreed { get; set; }
         /// <summary>With -Prune: trees, blobs and leftovers removed.</summary>
         public List<string> Pruned { get; set; } = new List<string>();
+
+        // Carried from an inventory artifact (Get-NetbootArtifact -InventoryPath) so `| Set-NetbootLink` makes the
+        // proxy's aliases and host entries without extra parameters; null when the artifact came from elsewhere.
+
+        /// <summary>Inventory: OS alias templates (Set-NetbootLink -Name).</summary>
+        public string[]? Aliases { get; set; }
+        /// <summary>Inventory: hosts that boot this OS and architecture (Set-NetbootLink -MacAddress).</summary>
+        public string[]? MacAddress { get; set; }
+        /// <summary>Inventory: where host entries go (Set-NetbootLink -HostTemplate).</summary>
+        public string? HostTemplate { get; set; }
+        /// <summary>Inventory: symlink, hardlink or copy (Set-NetbootLink -LinkType).</summary>
+        public string? LinkType { get; set; }
     }
 }

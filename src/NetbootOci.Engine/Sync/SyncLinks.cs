@@ -49,11 +49,8 @@ namespace NetbootOci.Engine.Sync
             Names = item.Proxy.Aliases.ToList(),
             MacAddresses = item.Hosts.Select(h => h.Mac).ToList(),
             HostTemplate = item.Proxy.HostTemplate ?? LinkTemplate.DefaultHostTemplate,
-            LinkType = ParseLinkType(item.Proxy.LinkType),
+            LinkType = LinkRequest.ParseLinkType(item.Proxy.LinkType),
             Prune = prune,
         };
-
-        public static LinkType? ParseLinkType(string? text) =>
-            text == null ? (LinkType?)null : (LinkType)Enum.Parse(typeof(LinkType), text, ignoreCase: true);
     }
 }

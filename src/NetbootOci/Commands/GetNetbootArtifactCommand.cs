@@ -64,12 +64,10 @@ namespace NetbootOci.Commands
             {
                 try
                 {
-                    var reference = OciReference.Parse(text);
+                    var reference = OciReference.Parse(ResolveReference(text));
                     var artifacts = RunEngine(async (log, ct) =>
                     {
-                        var options = new RegistryOptions { PlainHttp = PlainHttp.IsPresent, Log = log };
-                        if (Credential != null && Credential != PSCredential.Empty)
-                            options.Credential = new RegistryCredential(Credential.UserName, Credential.GetNetworkCredential().Password);
+                        var options = CreateRegistryOptions(Credential, PlainHttp.IsPresent, log);
                         using (var repository = RepositoryFactory.Open(reference.RepositoryOnly(), options))
                             return await ArtifactDiscovery.DiscoverAsync(repository, reference, filter, log, ct).ConfigureAwait(false);
                     });

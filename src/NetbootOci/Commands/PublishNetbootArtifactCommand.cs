@@ -80,7 +80,7 @@ namespace NetbootOci.Commands
                 var result = RunEngine((log, ct) =>
                 {
                     if (key != null) request.BeforeTagging = PublishSigning.BeforeTagging(key, SignatureFormat, log);
-                    return new ArtifactPublisher(RegistryOptions(log)).PublishAsync(request, ct);
+                    return new ArtifactPublisher(CreateRegistryOptions(Credential, PlainHttp.IsPresent, log)).PublishAsync(request, ct);
                 });
                 WriteObject(result);
             }
@@ -101,7 +101,7 @@ namespace NetbootOci.Commands
                 EntryPoint = EntryPoint,
                 AltEntryPoint = AltEntryPoint,
                 LegacyEntryPoint = LegacyEntryPoint,
-                Reference = Reference,
+                Reference = ResolveReference(Reference),
                 MountFrom = MountFrom,
                 Chunked = Chunked.IsPresent,
                 Created = Created.HasValue ? new DateTimeOffset(Created.Value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(Created.Value, DateTimeKind.Local) : Created.Value) : (DateTimeOffset?)null,
@@ -111,17 +111,6 @@ namespace NetbootOci.Commands
                     request.Annotations[Convert.ToString(kv.Key, System.Globalization.CultureInfo.InvariantCulture) ?? ""] =
                         Convert.ToString(kv.Value, System.Globalization.CultureInfo.InvariantCulture) ?? "";
             return request;
-        }
-
-        RegistryOptions RegistryOptions(IEngineLog log)
-        {
-            var options = new RegistryOptions { PlainHttp = PlainHttp.IsPresent, Log = log };
-            if (Credential != null)
-            {
-                var network = Credential.GetNetworkCredential();
-                options.Credential = new RegistryCredential(Credential.UserName, network.Password);
-            }
-            return options;
         }
 
         bool WhatIfRequested()

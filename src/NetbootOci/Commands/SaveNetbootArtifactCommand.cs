@@ -1,10 +1,11 @@
 using System.Collections.Generic;
 using System.Management.Automation;
-using System.Net;
 using NetbootOci.Engine;
 using NetbootOci.Engine.Deploy;
 using NetbootOci.Engine.Formats;
 using NetbootOci.Engine.Oci;
+using NetbootOci.Engine.Signing;
+using System.Linq;
 
 namespace NetbootOci.Commands
 {
@@ -49,16 +50,18 @@ namespace NetbootOci.Commands
         public PSCredential? Credential { get; set; }
         [Parameter] public SwitchParameter PlainHttp { get; set; }
 
+        /// <summary><para type="description">Trusted cosign public keys: signatures are verified before anything becomes visible.</para></summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Key { get; set; }
+
+        /// <summary><para type="description">With -Key: refuse artifacts that carry no signature (otherwise a warning).</para></summary>
+        [Parameter] public SwitchParameter RequireSignature { get; set; }
+
         protected override void ProcessRecord()
         {
             string destination = ResolvePath(Destination);
-            var registry = new RegistryOptions { PlainHttp = PlainHttp.IsPresent };
-            if (Credential != null)
-            {
-                NetworkCredential plain = Credential.GetNetworkCredential();
-                registry.Credential = new RegistryCredential(Credential.UserName, plain.Password);
-            }
-
+            var registry = CreateRegistryOptions(Credential, PlainHttp.IsPresent);
             var artifacts = new List<NetbootArtifact>();
             if (ParameterSetName == ReferenceSet)
             {
@@ -66,7 +69,7 @@ namespace NetbootOci.Commands
                 {
                     artifacts.AddRange(RunEngine(async (log, ct) =>
                     {
-                        var reference = OciReference.Parse(Reference);
+                        var reference = OciReference.Parse(ResolveReference(Reference));
                         registry.Log = log;
                         using (var repo = RepositoryFactory.Open(reference, registry))
                             return await ArtifactDiscovery.DiscoverAsync(repo, reference.TagOrDigest, null, log, ct).ConfigureAwait(false);
@@ -84,11 +87,22 @@ namespace NetbootOci.Commands
             {
                 bool whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf");
                 if (!ShouldProcess(destination, $"Save {artifact}") && !whatIf) continue;
+                // An inventory artifact carries its proxy's path template, keys and signature policy; parameters win.
+                bool templateBound = MyInvocation.BoundParameters.ContainsKey(nameof(PathTemplate));
                 var options = new SaveOptions
                 {
-                    Destination = destination, PathTemplate = PathTemplate, Parallelism = Parallelism,
-                    Prune = Prune.IsPresent, Verify = Verify.IsPresent, Strict = Strict.IsPresent, WhatIf = whatIf,
+                    Destination = destination, PathTemplate = templateBound ? PathTemplate : artifact.PathTemplate ?? PathTemplate,
+                    Parallelism = Parallelism, Prune = Prune.IsPresent, Verify = Verify.IsPresent, Strict = Strict.IsPresent, WhatIf = whatIf,
                 };
+                try
+                {
+                    ApplySignaturePolicy(options, artifact);
+                }
+                catch (NetbootException e)
+                {
+                    WriteEngineError(e);
+                    continue;
+                }
                 try
                 {
                     var result = RunEngine(async (log, ct) =>
@@ -104,6 +118,17 @@ namespace NetbootOci.Commands
                     WriteEngineError(e);
                 }
             }
+        }
+
+        void ApplySignaturePolicy(SaveOptions options, NetbootArtifact artifact)
+        {
+            if (Key != null)
+            {
+                options.SignaturePolicy = VerificationPolicy.FromKeyFiles(Key.Select(ResolvePath));
+                options.SignatureRequired = RequireSignature.IsPresent;
+            }
+            else if (artifact.SignaturePolicy != null || RequireSignature.IsPresent)
+                SaveOptions.ApplyInventorySignaturePolicy(options, artifact, RequireSignature.IsPresent);
         }
     }
 }

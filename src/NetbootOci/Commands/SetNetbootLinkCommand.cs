@@ -64,7 +64,22 @@ namespace NetbootOci.Commands
 
         protected override void ProcessRecord()
         {
-            var request = BuildRequest();
+            LinkRequest request;
+            try
+            {
+                request = BuildRequest();
+            }
+            catch (NetbootException e)
+            {
+                WriteEngineError(e);
+                return;
+            }
+            if (InputObject != null && request.Names.Count == 0 && request.MacAddresses.Count == 0 && !request.Prune)
+            {
+                // A piped Save result whose inventory asks for no aliases or hosts: nothing to do, not an error.
+                WriteVerbose($"{InputObject.Path}: no aliases or hosts to link.");
+                return;
+            }
             try
             {
                 var plan = RunEngine((log, ct) => LinkEngine.PlanAsync(request, log, ct));
@@ -90,11 +105,13 @@ namespace NetbootOci.Commands
             var request = InputObject != null ? LinkRequest.For(InputObject) : new LinkRequest { Root = Destination, Entry = Path };
             request.Root = ResolvePath(request.Root);
             request.Entry = ResolvePath(request.Entry);
-            request.Names = Name.ToList();
+            // A Save result from an inventory already carries its proxy's aliases, hosts and link type; parameters win.
+            var bound = MyInvocation.BoundParameters;
+            if (InputObject == null || bound.ContainsKey(nameof(Name))) request.Names = Name.ToList();
+            if (InputObject == null || bound.ContainsKey(nameof(MacAddress))) request.MacAddresses = MacAddress.ToList();
+            if (InputObject == null || bound.ContainsKey(nameof(HostTemplate))) request.HostTemplate = HostTemplate;
+            if (InputObject == null || bound.ContainsKey(nameof(LinkType))) request.LinkType = bound.ContainsKey(nameof(LinkType)) ? LinkType : (LinkType?)null;
             request.Files = File.ToList();
-            request.MacAddresses = MacAddress.ToList();
-            request.HostTemplate = HostTemplate;
-            request.LinkType = MyInvocation.BoundParameters.ContainsKey(nameof(LinkType)) ? LinkType : (LinkType?)null;
             request.Prune = Prune.IsPresent;
             request.Force = Force.IsPresent;
             return request;

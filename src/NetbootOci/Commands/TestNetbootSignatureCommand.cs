@@ -32,10 +32,13 @@ namespace NetbootOci.Commands
         [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = ReferenceSet)]
         public string? Digest { get; set; }
 
-        /// <summary>Trusted public key files (cosign.pub); a signature by any one of them suffices.</summary>
-        [Parameter(Mandatory = true)]
+        /// <summary>
+        /// Trusted public key files (cosign.pub); a signature by any one of them suffices. Optional for artifacts
+        /// from an inventory, which carry their keys and signature policy.
+        /// </summary>
+        [Parameter]
         [ValidateNotNullOrEmpty]
-        public string[] Key { get; set; } = new string[0];
+        public string[]? Key { get; set; }
 
         /// <summary>Rekor public key files, to check signed entry timestamps offline.</summary>
         [Parameter]
@@ -59,35 +62,60 @@ namespace NetbootOci.Commands
 
         protected override void BeginProcessing()
         {
+            if (Key == null && ParameterSetName == ReferenceSet)
+                ThrowTerminatingError(ToErrorRecord(new NetbootException(ErrorIds.InvalidArgument, FailureKind.InvalidArgument,
+                    "Test-NetbootSignature -Reference needs -Key (trusted public key files).")));
+            if (Key != null) _policy = Policy(Key, RekorKey);
+            _options = CreateRegistryOptions(Credential, PlainHttp);
+        }
+
+        VerificationPolicy? Policy(string[] keys, string[]? rekorKeys)
+        {
             try
             {
-                _policy = VerificationPolicy.FromKeyFiles(Key.Select(ResolvePath), RekorKey?.Select(ResolvePath));
-                _policy.RequireTransparencyLog = RequireTransparencyLog;
-                _policy.CheckReference = CheckReference;
-                _policy.ExpectedReference = ExpectedReference;
-                _policy.SignatureRepository = SignatureRepository;
-                _policy.Validate();
+                var policy = VerificationPolicy.FromKeyFiles(keys.Select(ResolvePath), rekorKeys?.Select(ResolvePath));
+                policy.RequireTransparencyLog = RequireTransparencyLog;
+                policy.CheckReference = CheckReference;
+                policy.ExpectedReference = ExpectedReference;
+                policy.SignatureRepository = SignatureRepository;
+                policy.Validate();
+                return policy;
             }
             catch (NetbootException e)
             {
                 ThrowTerminatingError(ToErrorRecord(e));
+                return null;
             }
-            _options = new RegistryOptions { PlainHttp = PlainHttp };
-            if (Credential != null)
-                _options.Credential = new RegistryCredential(Credential.UserName, Credential.GetNetworkCredential().Password);
         }
 
         protected override void ProcessRecord()
         {
             SignatureResult result;
+            // An inventory artifact brings its own keys and policy (ignore, optional, required) when -Key is not given.
+            bool fromInventory = ParameterSetName == ArtifactSet && Key == null;
+            VerificationPolicy? policy = _policy;
+            if (fromInventory)
+            {
+                try { policy = InventorySignaturePolicy.PolicyFor(InputObject); }
+                catch (NetbootException e) { WriteEngineError(e); return; }
+                if (policy == null)
+                {
+                    string reason = "not checked: signaturePolicy " + InventorySignaturePolicy.Of(InputObject);
+                    WriteVerbose($"{InputObject}: {reason}.");
+                    if (PassThru) WriteObject(InputObject);
+                    else if (Detailed) WriteObject(new SignatureResult { Reference = InputObject.Reference, Digest = InputObject.Digest, Reason = reason });
+                    else WriteObject(false);
+                    return;
+                }
+            }
             try
             {
                 if (ParameterSetName == ArtifactSet)
-                    result = RunEngine((log, ct) => { _options!.Log = log; return SignatureVerifier.VerifyArtifactAsync(InputObject, _policy!, _options, log, ct); });
+                    result = RunEngine((log, ct) => { _options!.Log = log; return SignatureVerifier.VerifyArtifactAsync(InputObject, policy!, _options, log, ct); });
                 else
                 {
                     string reference = Digest == null ? Reference : OciReference.Parse(Reference).WithDigest(Digest).ToString();
-                    result = RunEngine((log, ct) => { _options!.Log = log; return SignatureVerifier.VerifyReferenceAsync(reference, _policy!, _options, log, ct); });
+                    result = RunEngine((log, ct) => { _options!.Log = log; return SignatureVerifier.VerifyReferenceAsync(ResolveReference(reference), policy!, _options, log, ct); });
                 }
             }
             catch (NetbootException e)
@@ -99,7 +127,9 @@ namespace NetbootOci.Commands
             if (!result.Verified) WriteVerbose($"Not verified: {result.Reason}");
             if (PassThru)
             {
-                if (result.Verified) WriteObject(ParameterSetName == ArtifactSet ? InputObject : (object)result);
+                bool accepted = fromInventory ? InventorySignaturePolicy.Accepts(InputObject, result) : result.Verified;
+                if (accepted && !result.Verified) WriteWarning($"{result.Reference} is not signed; passed on because its signaturePolicy is optional.");
+                if (accepted) WriteObject(ParameterSetName == ArtifactSet ? InputObject : (object)result);
                 else WriteEngineError(new NetbootException(result.ErrorId ?? ErrorIds.SignatureInvalid, FailureKind.SecurityError,
                     $"{result.Reference} is not passed on: {result.Reason}", result.Reference));
             }

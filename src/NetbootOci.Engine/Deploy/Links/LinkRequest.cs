@@ -1,3 +1,5 @@
+using System;
+using System.Linq;
 using System.Collections.Generic;
 
 namespace NetbootOci.Engine.Deploy.Links
@@ -36,6 +38,18 @@ namespace NetbootOci.Engine.Deploy.Links
             Os = string.IsNullOrEmpty(saved.Name) ? null : saved.Name,
             Version = string.IsNullOrEmpty(saved.Version) ? null : saved.Version,
             Architecture = string.IsNullOrEmpty(saved.Architecture) ? null : saved.Architecture,
+            Names = saved.Aliases?.ToList() ?? new List<string>(),
+            MacAddresses = saved.MacAddress?.ToList() ?? new List<string>(),
+            HostTemplate = saved.HostTemplate ?? LinkTemplate.DefaultHostTemplate,
+            LinkType = ParseLinkType(saved.LinkType),
         };
+
+        /// <summary>"symlink", "hardlink" or "copy" (any case); null for the platform default.</summary>
+        public static LinkType? ParseLinkType(string? text)
+        {
+            if (string.IsNullOrEmpty(text)) return null;
+            if (Enum.TryParse(text, true, out LinkType type) && Enum.IsDefined(typeof(LinkType), type)) return type;
+            throw new NetbootException(ErrorIds.InvalidArgument, FailureKind.InvalidArgument, $"Unknown link type '{text}': use symlink, hardlink or copy.", text);
+        }
     }
 }
