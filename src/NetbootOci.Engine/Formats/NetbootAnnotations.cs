@@ -29,5 +29,8 @@ namespace NetbootOci.Engine.Formats
         public const string PrototypeDigest = "org.pulpproject.netboot.digest";
 
         public const string Title = "org.opencontainers.image.title";
+        public const string Created = "org.opencontainers.image.created";
+        /// <summary>The netboot format version this module writes on manifests, index entries and the index.</summary>
+        public const string CurrentFormatVersion = "1";
     }
 }

@@ -1,6 +1,7 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
+using System;
+using NetbootOci.Engine.Formats;
 using NetbootOci.Engine.Oci;
 
 namespace NetbootOci.Engine.Publish
@@ -21,7 +22,7 @@ namespace NetbootOci.Engine.Publish
                 Size = manifest.Size,
                 Annotations = new SortedDictionary<string, string>(StringComparer.Ordinal)
                 {
-                    [NetbootAnnotations.FormatVersion] = NetbootAnnotations.CurrentFormatVersion,
+                    [NetbootAnnotations.Version] = NetbootAnnotations.CurrentFormatVersion,
                 },
                 Platform = new Platform { Architecture = architecture, Os = "linux", OsVersion = osVersion },
                 ArtifactType = NetbootAnnotations.ArtifactType,
@@ -43,7 +44,7 @@ namespace NetbootOci.Engine.Publish
             var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal);
             if (existing?.Annotations != null)
                 foreach (var kv in existing.Annotations) annotations[kv.Key] = kv.Value;
-            annotations[NetbootAnnotations.FormatVersion] = NetbootAnnotations.CurrentFormatVersion;
+            annotations[NetbootAnnotations.Version] = NetbootAnnotations.CurrentFormatVersion;
 
             return new ImageIndex
             {

@@ -1,7 +1,8 @@
-using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System;
+using NetbootOci.Engine.Formats;
 using NetbootOci.Engine.Oci;
 
 namespace NetbootOci.Engine.Publish
@@ -32,7 +33,7 @@ namespace NetbootOci.Engine.Publish
     {
         static readonly HashSet<string> Reserved = new HashSet<string>(StringComparer.Ordinal)
         {
-            NetbootAnnotations.FormatVersion, NetbootAnnotations.OsName, NetbootAnnotations.OsVersion, NetbootAnnotations.OsArch,
+            NetbootAnnotations.Version, NetbootAnnotations.OsName, NetbootAnnotations.OsVersion, NetbootAnnotations.OsArch,
             NetbootAnnotations.EntryPoint, NetbootAnnotations.AltEntryPoint, NetbootAnnotations.LegacyEntryPoint, NetbootAnnotations.Created,
         };
 
@@ -59,7 +60,7 @@ namespace NetbootOci.Engine.Publish
             var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal);
             if (userAnnotations != null)
                 foreach (var kv in userAnnotations) annotations[kv.Key] = kv.Value;
-            annotations[NetbootAnnotations.FormatVersion] = NetbootAnnotations.CurrentFormatVersion;
+            annotations[NetbootAnnotations.Version] = NetbootAnnotations.CurrentFormatVersion;
             annotations[NetbootAnnotations.OsName] = name;
             annotations[NetbootAnnotations.OsVersion] = version;
             annotations[NetbootAnnotations.OsArch] = architecture;

@@ -1,10 +1,11 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
-using System.Threading;
 using System.Threading.Tasks;
+using System.Threading;
+using System;
+using NetbootOci.Engine.Formats;
 using NetbootOci.Engine.Oci;
 
 namespace NetbootOci.Engine.Publish
