@@ -1,6 +1,6 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
-using System;
 using NetbootOci.Engine.Formats;
 using NetbootOci.Engine.Oci;
 

@@ -1,7 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System;
 using NetbootOci.Engine.Formats;
 using NetbootOci.Engine.Oci;
 
