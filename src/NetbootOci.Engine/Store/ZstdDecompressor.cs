@@ -138,6 +138,9 @@ namespace NetbootOci.Engine.Store
             }
         }
 
+        // Three copies of the same six imports on purpose: netstandard2.0 has no NativeLibrary, so a DllImport's
+        // library name must be a constant, and Debian ships only libzstd.so.1 (no unversioned libzstd.so symlink
+        // without the -dev package) while Windows builds are named zstd.dll or libzstd.dll.
         static class SoName
         {
             const string Lib = "libzstd.so.1";
