@@ -60,7 +60,7 @@ namespace NetbootOci.Engine.Deploy
                 // Reads only registry metadata; nothing under the root is touched until the signature holds.
                 var signature = await SignatureVerifier.VerifyAsync(repository, artifact.Digest, artifact.IndexDigest, options.SignaturePolicy, log, cancellationToken).ConfigureAwait(false);
                 if (signature.Verified) log.Verbose($"{who}: signature verified ({signature.SignedDigest}).");
-                else if (signature.ErrorId == ErrorIds.SignatureNotFound && !options.SignatureRequired)
+                else if (signature.AcceptedWhen(options.SignatureRequired))
                 {
                     string warning = $"{who} is not signed ({signature.Reason}); deploying it because no signature is required.";
                     result.Warnings.Add(warning);

@@ -29,6 +29,6 @@ namespace NetbootOci.Engine.Signing
 
         /// <summary>Whether a verification result lets the artifact through under its policy.</summary>
         public static bool Accepts(NetbootArtifact artifact, SignatureResult result) =>
-            result.Verified || (Of(artifact) == "optional" && result.ErrorId == ErrorIds.SignatureNotFound);
+            result.AcceptedWhen(signatureRequired: Of(artifact) != "optional");
     }
 }

@@ -68,6 +68,13 @@ namespace NetbootOci.Engine.Signing
         /// <summary><see cref="ErrorIds.SignatureNotFound"/>, <see cref="ErrorIds.SignatureInvalid"/> or <see cref="ErrorIds.TransparencyLogMissing"/> when not verified.</summary>
         public string? ErrorId { get; set; }
 
+        /// <summary>
+        /// The one acceptance rule: a verified signature always passes; an artifact with no signature at all passes
+        /// only when a signature is not required; a signature that exists and fails never passes.
+        /// </summary>
+        public bool AcceptedWhen(bool signatureRequired) =>
+            Verified || (!signatureRequired && ErrorId == ErrorIds.SignatureNotFound);
+
         /// <summary>Throws the failure as a <see cref="NetbootException"/> (for Save's -RequireSignature).</summary>
         public void ThrowIfNotVerified()
         {

@@ -172,7 +172,7 @@ namespace NetbootOci.Engine.Sync
                     _log.Verbose($"{item}: signature verified ({result.SignedDigest}).");
                     return true;
                 }
-                if (item.SignaturePolicy == SignaturePolicy.Optional && result.ErrorId == ErrorIds.SignatureNotFound)
+                if (result.AcceptedWhen(signatureRequired: item.SignaturePolicy != SignaturePolicy.Optional))
                 {
                     _log.Warning($"{item}: not signed ({result.Reason}); deployed anyway (signaturePolicy: optional).");
                     return true;
