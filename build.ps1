@@ -7,13 +7,12 @@
     Test    : Build, then xunit and Pester. On Linux all xunit suites run (the engine tests need the peers
               .ci/run installs: docker-registry, skopeo, QEMU, ...); on Windows only the module metadata
               tests, because those peers are Linux packages.
-    Pester  : only Pester (tests/pester) against output/NetbootOci, in a fresh process of -PowerShell.
+    Pester  : only Pester (tests/pester) against output/NetbootOci, in a fresh process of -PowerShell, with the
+              Pester the build restored from NuGet into output/tools (tests/TestTools pins its version).
     Package : Build, then output/NetbootOci.<version>.nupkg (Publish-PSResource to a folder repository),
               the file Publish-PSResource -NupkgPath / dotnet nuget push sends to the PowerShell Gallery.
 .PARAMETER PowerShell
     The PowerShell that runs Pester: pwsh (default) or powershell (Windows PowerShell 5.1).
-.PARAMETER Bootstrap
-    Install missing test tools for the current user first (Pester 5 from the PowerShell Gallery).
 .EXAMPLE
     ./build.ps1 -Task Test
 .EXAMPLE
@@ -26,8 +25,7 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string]$Configuration = 'Release',
     [ValidateSet('pwsh', 'powershell')]
-    [string]$PowerShell = 'pwsh',
-    [switch]$Bootstrap
+    [string]$PowerShell = 'pwsh'
 )
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
@@ -57,24 +55,9 @@ function Invoke-Xunit {
     }
 }
 
-function Install-TestTools {
-    $shell = Get-Command $PowerShell -ErrorAction Stop
-    & $shell.Source -NoProfile -NonInteractive -Command {
-        if (-not (Get-Module -ListAvailable Pester | Where-Object { $_.Version -ge [version]'5.3' })) {
-            if ($PSVersionTable.PSEdition -eq 'Desktop') {
-                [Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12
-                # PowerShellGet 1.x on 5.1 would otherwise stop and ask to install the NuGet provider.
-                Install-PackageProvider -Name NuGet -MinimumVersion 2.8.5.201 -Scope CurrentUser -Force | Out-Null
-            }
-            Install-Module Pester -MinimumVersion 5.3 -Scope CurrentUser -Force -SkipPublisherCheck
-        }
-    }
-}
-
 function Invoke-PesterSuite {
     $shell = Get-Command $PowerShell -ErrorAction SilentlyContinue
     if (-not $shell) { throw "$PowerShell is not installed: the Pester suite cannot run on this machine" }
-    if ($Bootstrap) { Install-TestTools }
     $edition = if ($PowerShell -eq 'powershell') { 'Desktop' } else { 'Core' }
     $result = Join-Path $PSScriptRoot "output/pester-$edition.xml"
     # A fresh process: the module under test is not locked into this session, and 5.1 can test a build made here.

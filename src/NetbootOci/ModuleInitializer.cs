@@ -8,8 +8,9 @@ namespace NetbootOci.Commands
     /// Import-Module / Remove-Module hooks: the engine and its dependencies live in the module's bin/
     /// folder and are loaded by <see cref="DependencyResolver"/>, never by the default probe, so another
     /// module's YamlDotNet (powershell-yaml, Az.Aks, platyPS) cannot clash with ours.
-    /// PowerShell finds this class while scanning the exported types; none of them derives from or
-    /// implements an engine type, so the scan itself never needs the engine before the hook is set.
+    /// PowerShell finds this class while scanning the exported types, before OnImport runs, so no exported
+    /// type may need the engine to load: parameter and output types (enums included, whose size the loader
+    /// must know) come from NetbootOci.Contracts, which sits beside this assembly.
     /// </summary>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {

@@ -66,6 +66,18 @@ namespace NetbootOci.Commands
             }
         }
 
+        /// <summary>
+        /// True when -WhatIf is in effect: -WhatIf or -WhatIf:$true bound, or $WhatIfPreference set and -WhatIf not
+        /// bound to $false. When ShouldProcess says no, this tells "describe what would change" (WhatIf) from
+        /// "skip it" (-Confirm answered No); -WhatIf:$false must deploy, as scripts and Ansible pass it.
+        /// </summary>
+        protected bool WhatIfInEffect()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound))
+                return bound is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(bound);
+            return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+        }
+
         static void WaitQuietly(Task task)
         {
             try { task.Wait(TimeSpan.FromSeconds(30)); }

@@ -115,7 +115,9 @@ namespace NetbootOci.Module.Tests
             if (t.HasElementType) return Visible(t.GetElementType()!);
             if (t.IsGenericType && !t.GetGenericArguments().All(Visible)) return false;
             string a = t.Assembly.GetName().Name!;
-            return a is "NetbootOci" or "NetbootOci.Engine" or "System.Management.Automation" or "System.Private.CoreLib" or "mscorlib" or "netstandard" or "System.Runtime"
+            // Not NetbootOci.Engine: it loads in the module's private context, where scripts cannot name its types
+            // and PowerShell cannot load them while it scans the cmdlet assembly.
+            return a is "NetbootOci" or "NetbootOci.Contracts" or "System.Management.Automation" or "System.Private.CoreLib" or "mscorlib" or "netstandard" or "System.Runtime"
                 || a.StartsWith("System.", StringComparison.Ordinal) && !a.StartsWith("System.Text.Json", StringComparison.Ordinal);
         }
 

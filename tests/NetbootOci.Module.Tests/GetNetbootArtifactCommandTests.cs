@@ -30,7 +30,7 @@ namespace NetbootOci.Module.Tests
         {
             var output = Attribute(_type, "OutputTypeAttribute")!;
             var types = output.ConstructorArguments.SelectMany(a => (IEnumerable<CustomAttributeTypedArgument>)a.Value!).Select(v => ((Type)v.Value!).FullName);
-            Assert.Equal(new[] { "NetbootOci.Engine.Formats.NetbootArtifact" }, types);
+            Assert.Equal(new[] { "NetbootOci.NetbootArtifact" }, types);
             var cmdlet = Attribute(_type, "CmdletAttribute")!;
             Assert.Null(Named(cmdlet, "SupportsShouldProcess"));
             Assert.Equal("Reference", Named(cmdlet, "DefaultParameterSetName"));

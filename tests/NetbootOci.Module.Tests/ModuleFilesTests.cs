@@ -88,7 +88,7 @@ namespace NetbootOci.Module.Tests
         [Fact]
         public void ReadmeErrorIdTableListsExactlyTheErrorIdConstants()
         {
-            Type errorIds = _layout.Context.LoadFromAssemblyName("NetbootOci.Engine").GetType("NetbootOci.Engine.ErrorIds", throwOnError: true)!;
+            Type errorIds = _layout.Context.LoadFromAssemblyName("NetbootOci.Contracts").GetType("NetbootOci.ErrorIds", throwOnError: true)!;
             var constants = errorIds.GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral)
                 .Select(f => (Name: f.Name, Value: (string)f.GetRawConstantValue()!)).ToList();
             Assert.True(constants.Count > 10);

@@ -40,7 +40,8 @@ namespace NetbootOci.Module.Tests
 
         /// <summary>A type of the module, the engine or the framework by full name, or null.</summary>
         public Type? FindType(string fullName) =>
-            Module.GetType(fullName) ?? Context.LoadFromAssemblyName("NetbootOci.Engine").GetType(fullName) ?? Context.CoreAssembly!.GetType(fullName);
+            Module.GetType(fullName) ?? Context.LoadFromAssemblyName("NetbootOci.Contracts").GetType(fullName)
+            ?? Context.LoadFromAssemblyName("NetbootOci.Engine").GetType(fullName) ?? Context.CoreAssembly!.GetType(fullName);
 
         /// <summary>Built next to this test assembly's configuration (bin/Release or bin/Debug).</summary>
         static string BadCmdletsPath()

@@ -26,7 +26,7 @@ namespace NetbootOci.Module.Tests
             Assert.Equal(2, (int)Named(cmdlet, "ConfirmImpact")!); // ConfirmImpact: None 0, Low 1, Medium 2, High 3
             var output = Attr(Cmdlet(), "OutputTypeAttribute")!;
             var types = (System.Collections.Generic.IEnumerable<CustomAttributeTypedArgument>)output.ConstructorArguments[0].Value!;
-            Assert.Contains(types, t => ((System.Type)t.Value!).FullName == "NetbootOci.Engine.Publish.PublishResult");
+            Assert.Contains(types, t => ((System.Type)t.Value!).FullName == "NetbootOci.PublishResult");
         }
 
         [Fact]

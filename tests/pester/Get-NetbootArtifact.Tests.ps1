@@ -33,7 +33,7 @@ Describe 'Get-NetbootArtifact' -Skip:$missing {
         It 'lists the published artifact with its files' {
             $a = @(Get-NetbootArtifact $layout)
             $a.Count | Should -Be 1
-            $a[0].PSTypeNames[0] | Should -Be 'NetbootOci.Engine.Formats.NetbootArtifact'
+            $a[0].PSTypeNames[0] | Should -Be 'NetbootOci.NetbootArtifact'
             $a[0].Name | Should -Be 'testos'; $a[0].Version | Should -Be '1'; $a[0].Architecture | Should -Be 'amd64'
             $a[0].Files.Name | Sort-Object | Should -Be @('grubx64.efi', 'initrd.img', 'shimx64.efi', 'vmlinuz')
             $a[0].Reference | Should -Match '@sha256:[0-9a-f]{64}$'

@@ -15,8 +15,8 @@ Describe 'NetbootOci module' -Tag 'Unit' {
     }
 
     It 'loads the format views' {
-        Get-FormatData -TypeName 'NetbootOci.Engine.Formats.NetbootArtifact' | Should -Not -BeNullOrEmpty
-        Get-FormatData -TypeName 'NetbootOci.Engine.Deploy.SaveResult' | Should -Not -BeNullOrEmpty
+        Get-FormatData -TypeName 'NetbootOci.NetbootArtifact' | Should -Not -BeNullOrEmpty
+        Get-FormatData -TypeName 'NetbootOci.SaveResult' | Should -Not -BeNullOrEmpty
     }
 
     It 'has about_NetbootOci' {

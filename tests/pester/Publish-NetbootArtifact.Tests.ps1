@@ -27,7 +27,7 @@ Describe 'Publish-NetbootArtifact' -Skip:$missing {
         It 'publishes reproducibly and says when nothing changed' {
             $layout = Join-Path $TestDrive 'layout'
             $first = Get-ChildItem $files -File | Publish-NetbootArtifact -Reference "oci:$layout" -Name testos -Version 1 -Architecture amd64 -EntryPoint shimx64.efi
-            $first.PSTypeNames[0] | Should -Be 'NetbootOci.Engine.Publish.PublishResult'
+            $first.PSTypeNames[0] | Should -Be 'NetbootOci.PublishResult'
             $first.Changed | Should -BeTrue
             $first.Tag | Should -Be 'testos-1-amd64'
             $again = Publish-NetbootArtifact -Path $files.FullName -Reference "oci:$layout" -Name testos -Version 1 -Architecture amd64 -EntryPoint shimx64.efi

@@ -30,7 +30,7 @@ Describe 'Save-NetbootArtifact' -Skip:$missing {
         It 'deploys, then changes nothing the second time' {
             $root = Join-Path $TestDrive 'tftp'
             $first = Get-NetbootArtifact $layout | Save-NetbootArtifact -Destination $root
-            $first.PSTypeNames[0] | Should -Be 'NetbootOci.Engine.Deploy.SaveResult'
+            $first.PSTypeNames[0] | Should -Be 'NetbootOci.SaveResult'
             $first.Changed | Should -BeTrue
             Test-Path (Join-Path $first.Path 'vmlinuz') | Should -BeTrue
             $second = Get-NetbootArtifact $layout | Save-NetbootArtifact -Destination $root

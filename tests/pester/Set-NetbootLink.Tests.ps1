@@ -32,7 +32,7 @@ Describe 'Set-NetbootLink' -Skip:$missing {
         It 'creates aliases, then leaves them alone' {
             $first = @($saved | Set-NetbootLink -Name 'boot/{os}-{version}-{arch}-{file}')
             $first.Count | Should -Be 4
-            $first[0].PSTypeNames[0] | Should -Be 'NetbootOci.Engine.Deploy.Links.LinkResult'
+            $first[0].PSTypeNames[0] | Should -Be 'NetbootOci.LinkResult'
             ($first | Where-Object Changed).Count | Should -Be 4
             [IO.File]::ReadAllBytes((Join-Path $root 'boot/testos-1-amd64-vmlinuz')).Length | Should -Be 2MB
             $again = @($saved | Set-NetbootLink -Name 'boot/{os}-{version}-{arch}-{file}')

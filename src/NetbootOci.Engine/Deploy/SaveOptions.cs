@@ -39,7 +39,7 @@ namespace NetbootOci.Engine.Deploy
         public bool SignatureRequired { get; set; }
 
         /// <summary>Applies an inventory artifact's keys and signature policy (see <see cref="Signing.InventorySignaturePolicy"/>).</summary>
-        public static void ApplyInventorySignaturePolicy(SaveOptions options, Formats.NetbootArtifact artifact, bool required)
+        public static void ApplyInventorySignaturePolicy(SaveOptions options, NetbootArtifact artifact, bool required)
         {
             options.SignaturePolicy = Signing.InventorySignaturePolicy.PolicyFor(artifact);
             options.SignatureRequired = required || Signing.InventorySignaturePolicy.IsRequired(artifact);

@@ -81,7 +81,7 @@ namespace NetbootOci.Engine.Inventory
 
         public int FileOrder(string file) { int i = _order.IndexOf(file); return i < 0 ? int.MaxValue : i; }
 
-        void Error(SourceLocation at, string message) => Errors.Add(new InventoryError(at, message));
+        void Error(SourceLocation at, string message) => Errors.Add(at.Error(message));
 
         public void LoadFile(string fullPath, SourceLocation? includedFrom)
         {

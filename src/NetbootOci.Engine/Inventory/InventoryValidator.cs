@@ -10,7 +10,7 @@ namespace NetbootOci.Engine.Inventory
     {
         public static void Validate(SiteInventory inv, FieldLocations fields, List<InventoryError> errors)
         {
-            void Error(SourceLocation at, string message) => errors.Add(new InventoryError(at, message));
+            void Error(SourceLocation at, string message) => errors.Add(at.Error(message));
 
             Unique(inv.Registries.Where(r => r.Name.Length > 0), r => r.Name, r => fields.Get(r, "name", r.Location), "registry", errors);
             Unique(inv.OperatingSystems.Where(o => o.Name.Length > 0 && o.Version.Length > 0), o => o.Id, o => fields.Get(o, "name", o.Location), "operating system", errors);
@@ -73,7 +73,7 @@ namespace NetbootOci.Engine.Inventory
                 if (text == id)
                 {
                     if (os.Architectures.Count == 1) { host.OperatingSystem = id; host.Architecture = os.Architectures[0]; return; }
-                    errors.Add(new InventoryError(at, $"host {host.Mac}: '{text}' has several architectures ({string.Join(", ", os.Architectures)}); write '{id}-<arch>'"));
+                    errors.Add(at.Error($"host {host.Mac}: '{text}' has several architectures ({string.Join(", ", os.Architectures)}); write '{id}-<arch>'"));
                     return;
                 }
                 if (text.StartsWith(id + "-", StringComparison.Ordinal))
@@ -85,7 +85,7 @@ namespace NetbootOci.Engine.Inventory
             string where = proxy.OperatingSystems.Count == 0 ? "the proxy lists no operating systems"
                 : "the proxy has " + string.Join(", ", proxy.OperatingSystems.Select(id => inv.OperatingSystem(id)).Where(o => o != null)
                     .SelectMany(o => o!.Architectures.Select(a => o.Id + "-" + a)));
-            errors.Add(new InventoryError(at, $"host {host.Mac} boots '{text}', which is not an operating system of proxy '{proxy.Name}' ({where})"));
+            errors.Add(at.Error($"host {host.Mac} boots '{text}', which is not an operating system of proxy '{proxy.Name}' ({where})"));
         }
 
         static void Unique<T>(IEnumerable<T> items, Func<T, string> key, Func<T, SourceLocation> at, string what, List<InventoryError> errors)
@@ -96,7 +96,7 @@ namespace NetbootOci.Engine.Inventory
                 string k = key(item);
                 var l = at(item);
                 if (seen.TryGetValue(k, out var first))
-                    errors.Add(new InventoryError(l, $"{what} '{k}' is defined twice (first at {first})"));
+                    errors.Add(l.Error($"{what} '{k}' is defined twice (first at {first})"));
                 else seen[k] = l;
             }
         }

@@ -20,6 +20,9 @@ namespace NetbootOci.Engine.Inventory
         public int Line { get; }
         public int Column { get; }
 
+        /// <summary>The problem <paramref name="message"/> reported at this place.</summary>
+        public InventoryError Error(string message) => new InventoryError(File, Line, Column, message);
+
         public override string ToString() => $"{File}:{Line}:{Column}";
     }
 
@@ -60,12 +63,12 @@ namespace NetbootOci.Engine.Inventory
                 var root = ReadNode(parser, displayName, anchors);
                 parser.Consume<DocumentEnd>();
                 if (parser.Accept<DocumentStart>(out var extra))
-                    errors.Add(new InventoryError(Loc(displayName, extra.Start), "only one YAML document per file is allowed"));
+                    errors.Add(Loc(displayName, extra.Start).Error("only one YAML document per file is allowed"));
                 return root;
             }
             catch (YamlException e)
             {
-                errors.Add(new InventoryError(Loc(displayName, e.Start), "YAML syntax error: " + Clean(e.Message)));
+                errors.Add(Loc(displayName, e.Start).Error("YAML syntax error: " + Clean(e.Message)));
                 return null;
             }
         }

@@ -70,7 +70,7 @@ namespace NetbootOci.Commands
             if (!ShouldProcess(target, $"Publish {_paths.Count} path(s)"))
             {
                 // -WhatIf still shows the plan: the manifest that would be pushed, computed without uploading.
-                if (!WhatIfRequested()) return;
+                if (!WhatIfInEffect()) return;
                 request.WhatIf = true;
             }
             try
@@ -113,11 +113,5 @@ namespace NetbootOci.Commands
             return request;
         }
 
-        bool WhatIfRequested()
-        {
-            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound))
-                return bound is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(bound);
-            return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
-        }
     }
 }

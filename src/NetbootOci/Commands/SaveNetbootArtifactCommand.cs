@@ -85,8 +85,8 @@ namespace NetbootOci.Commands
 
             foreach (var artifact in artifacts)
             {
-                bool whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf");
-                if (!ShouldProcess(destination, $"Save {artifact}") && !whatIf) continue;
+                bool whatIf = false;
+                if (!ShouldProcess(destination, $"Save {artifact}") && !(whatIf = WhatIfInEffect())) continue;
                 // An inventory artifact carries its proxy's path template, keys and signature policy; parameters win.
                 bool templateBound = MyInvocation.BoundParameters.ContainsKey(nameof(PathTemplate));
                 var options = new SaveOptions

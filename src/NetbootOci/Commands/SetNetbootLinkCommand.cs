@@ -90,7 +90,13 @@ namespace NetbootOci.Commands
                     string what = r.Action == LinkAction.Removed ? $"Remove {r.LinkType.ToString().ToLowerInvariant()}" : $"{r.Action} {r.LinkType.ToString().ToLowerInvariant()} to '{r.Target}'";
                     if (ShouldProcess(r.LinkPath, what)) approved.Add(Key(r));
                 }
-                if (IsWhatIf()) return; // reported above; nothing is touched, not even the ownership record
+                if (WhatIfInEffect())
+                {
+                    // The same objects a real run returns, describing what would change; nothing is touched,
+                    // not even the ownership record.
+                    foreach (var item in plan.Items) WriteObject(item.Result);
+                    return;
+                }
                 var results = RunEngine((log, ct) => LinkEngine.ApplyAsync(request, r => approved.Contains(Key(r)), log, ct));
                 foreach (var r in results) WriteObject(r);
             }
@@ -117,11 +123,6 @@ namespace NetbootOci.Commands
             return request;
         }
 
-        bool IsWhatIf()
-        {
-            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound)) return bound is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(bound);
-            return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
-        }
 
         static string Key(LinkResult r) => r.Action + "\n" + r.Name;
     }

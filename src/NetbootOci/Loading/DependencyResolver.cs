@@ -12,7 +12,9 @@ namespace NetbootOci.Loading
     /// <list type="bullet">
     /// <item>PowerShell 7 (.NET): a private AssemblyLoadContext, created by reflection because this
     /// assembly is netstandard2.0. Only <c>NetbootOci.Engine</c> is served to the default context (from
-    /// its Resolving event); everything else in bin/ lives in the private context only.</item>
+    /// its Resolving event); everything else in bin/ lives in the private context only. The engine's
+    /// references to <c>NetbootOci.Contracts</c> fall through to the default context, so the cmdlets, the
+    /// engine and scripts share one copy of the types admins name.</item>
     /// <item>Windows PowerShell 5.1 (.NET Framework): an AppDomain.AssemblyResolve handler that serves
     /// names found in bin/ (binding redirects do not exist for modules, so any version at least the one
     /// asked for is accepted).</item>
@@ -22,6 +24,8 @@ namespace NetbootOci.Loading
     internal sealed class DependencyResolver
     {
         internal const string EngineAssemblyName = "NetbootOci.Engine";
+        /// <summary>The types admins see; beside the cmdlet assembly, loaded in the default context (never in bin/).</summary>
+        internal const string ContractsAssemblyName = "NetbootOci.Contracts";
         internal const string ContextName = "NetbootOci";
 
         static readonly object Gate = new object();
@@ -43,6 +47,9 @@ namespace NetbootOci.Loading
                 ? Directory.GetFiles(_binDir, "*.dll").ToDictionary(p => Path.GetFileNameWithoutExtension(p), p => p, StringComparer.OrdinalIgnoreCase)
                 : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             _alcType = typeof(object).Assembly.GetType("System.Runtime.Loader.AssemblyLoadContext");
+            // .NET Framework: the engine, loaded from bin/, asks for the contracts, which live one folder up.
+            string contracts = Path.Combine(Path.GetDirectoryName(_binDir)!, ContractsAssemblyName + ".dll");
+            if (_alcType == null && File.Exists(contracts)) _filesByName[ContractsAssemblyName] = contracts;
         }
 
         /// <summary>True on .NET (PowerShell 7), where a private load context isolates the dependencies.</summary>
@@ -110,19 +117,26 @@ namespace NetbootOci.Loading
             return d;
         }
 
-        // Default context, PowerShell 7: only the engine is bridged; other names are someone else's business.
+        // Default context, PowerShell 7: the engine is bridged to the private context, and the contracts are served
+        // from beside the cmdlet assembly (PowerShell probes there too; a host that does not still works). Other
+        // names are someone else's business.
         Assembly? ResolveEngineIntoPrivateContext(object defaultContext, AssemblyName name)
         {
+            if (string.Equals(name.Name, ContractsAssemblyName, StringComparison.OrdinalIgnoreCase))
+            {
+                string contracts = Path.Combine(Path.GetDirectoryName(_binDir)!, ContractsAssemblyName + ".dll");
+                return File.Exists(contracts) ? LoadInto(defaultContext, contracts) : null;
+            }
             if (!string.Equals(name.Name, EngineAssemblyName, StringComparison.OrdinalIgnoreCase)) return null;
             if (!_filesByName.TryGetValue(EngineAssemblyName, out string? path)) return null;
-            return LoadIntoPrivateContext(EnsurePrivateContext(), path);
+            return LoadInto(EnsurePrivateContext(), path);
         }
 
         // Private context, PowerShell 7: everything bin/ holds, when neither its cache nor the platform had it.
         Assembly? ResolveInPrivateContext(object privateContext, AssemblyName name)
         {
             if (name.Name == null || !_filesByName.TryGetValue(name.Name, out string? path)) return null;
-            return LoadIntoPrivateContext(privateContext, path);
+            return LoadInto(privateContext, path);
         }
 
         object EnsurePrivateContext()
@@ -141,7 +155,7 @@ namespace NetbootOci.Loading
                 foreach (var entry in _filesByName)
                 {
                     if (platform.Contains(entry.Key) || string.Equals(entry.Key, EngineAssemblyName, StringComparison.OrdinalIgnoreCase)) continue;
-                    try { LoadIntoPrivateContext(context, entry.Value); }
+                    try { LoadInto(context, entry.Value); }
                     catch (BadImageFormatException) { /* not a managed assembly: nothing to isolate */ }
                 }
                 s_privateContext = context;
@@ -149,7 +163,8 @@ namespace NetbootOci.Loading
             }
         }
 
-        Assembly LoadIntoPrivateContext(object context, string path)
+        /// <summary>Loads <paramref name="path"/> into <paramref name="context"/>: the private one, or the default for the contracts.</summary>
+        Assembly LoadInto(object context, string path)
         {
             // LoadFromAssemblyPath returns the already loaded assembly when the context has it.
             MethodInfo load = _alcType!.GetMethod("LoadFromAssemblyPath", new[] { typeof(string) })!;

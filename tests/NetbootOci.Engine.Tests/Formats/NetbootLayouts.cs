@@ -307,7 +307,7 @@ namespace NetbootOci.Engine.Tests.Formats
         }
 
         /// <summary>What downloading an artifact costs: its distinct layer blobs.</summary>
-        public static long ContentLength(NetbootOci.Engine.Formats.NetbootArtifact a) => a.Files.GroupBy(f => f.Digest).Sum(g => g.First().Size);
+        public static long ContentLength(NetbootOci.NetbootArtifact a) => a.Files.GroupBy(f => f.Digest).Sum(g => g.First().Size);
 
         public static byte[] Bytes(JsonNode node) => Encoding.UTF8.GetBytes(node.ToJsonString(Compact));
 

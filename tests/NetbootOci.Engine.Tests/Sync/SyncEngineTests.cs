@@ -178,7 +178,7 @@ namespace NetbootOci.Engine.Tests.Sync
             {
                 var subject = repo.ResolveAsync(site.Published["fedora"].Digest, CancellationToken.None).GetAwaiter().GetResult()!;
                 NetbootOci.Engine.Signing.CosignSigner.SignAsync(repo, subject, site.A.Host + "/netboot/fedora", NetbootOci.Engine.Signing.SigningKey.Load(key),
-                    NetbootOci.Engine.Signing.SignatureFormat.Classic, NullEngineLog.Instance, CancellationToken.None).GetAwaiter().GetResult();
+                    NetbootOci.SignatureFormat.Classic, NullEngineLog.Instance, CancellationToken.None).GetAwaiter().GetResult();
             }
             string inventory = site.WriteInventory();
             File.WriteAllText(inventory, File.ReadAllText(inventory)

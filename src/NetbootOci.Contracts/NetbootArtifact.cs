@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace NetbootOci.Engine.Formats
+namespace NetbootOci
 {
     /// <summary>The netboot layouts found in registries (see README "Formats").</summary>
     public enum NetbootFormat

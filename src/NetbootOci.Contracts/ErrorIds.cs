@@ -1,4 +1,4 @@
-namespace NetbootOci.Engine
+namespace NetbootOci
 {
     /// <summary>
     /// Stable error identifiers. They are public API: scripts and the Ansible module match on them,

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace NetbootOci.Engine.Deploy
+namespace NetbootOci
 {
     /// <summary>
     /// What Save did to one artifact. Property names bind by name to Set-NetbootLink

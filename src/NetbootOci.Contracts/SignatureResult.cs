@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace NetbootOci.Engine.Signing
+namespace NetbootOci
 {
     /// <summary>Where a signature was stored.</summary>
     public enum SignatureKind

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace NetbootOci.Engine.Publish
+namespace NetbootOci
 {
     /// <summary>What Publish did (or, with WhatIf, would do). Property names are the CLI's JSON keys.</summary>
     public sealed class PublishResult

@@ -1,4 +1,4 @@
-namespace NetbootOci.Engine.Deploy.Links
+namespace NetbootOci
 {
     /// <summary>One managed name after (or, in a plan, before) Set-NetbootLink. Property names are the CLI's JSON keys.</summary>
     public sealed class LinkResult

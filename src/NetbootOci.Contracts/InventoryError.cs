@@ -1,16 +1,16 @@
 using System.Collections.Generic;
 using System.Linq;
 
-namespace NetbootOci.Engine.Inventory
+namespace NetbootOci
 {
     /// <summary>One problem in an inventory, with where it is.</summary>
     public sealed class InventoryError
     {
-        public InventoryError(SourceLocation location, string message)
+        public InventoryError(string file, int line, int column, string message)
         {
-            File = location.File;
-            Line = location.Line;
-            Column = location.Column;
+            File = file;
+            Line = line;
+            Column = column;
             Message = message;
         }
 

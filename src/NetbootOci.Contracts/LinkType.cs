@@ -1,4 +1,4 @@
-namespace NetbootOci.Engine.Deploy.Links
+namespace NetbootOci
 {
     /// <summary>How a name is made to serve a deployed file.</summary>
     public enum LinkType

@@ -1,6 +1,6 @@
 using System;
 
-namespace NetbootOci.Engine
+namespace NetbootOci
 {
     /// <summary>What kind of failure an error is; the cmdlet layer maps it to an ErrorCategory.</summary>
     public enum FailureKind
