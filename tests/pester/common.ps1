@@ -29,29 +29,43 @@ function New-TestLayout([string]$Root, [string]$Name = 'testos', [string]$Versio
     "oci:$layout"
 }
 
-function Test-RegistryAvailable { [bool](Get-Command docker-registry -CommandType Application -ErrorAction Ignore) }
+# In CI a missing peer is a failure, not a skip: .ci/run installs docker-registry and apache2-utils.
+function Test-RegistryAvailable {
+    $have = [bool](Get-Command docker-registry -CommandType Application -ErrorAction Ignore)
+    if (-not $have -and $env:CI -eq 'true') { throw 'docker-registry is not installed, but CI must run the registry tests (.ci/run installs it)' }
+    $have
+}
 
-function Start-TestRegistry([string]$Root) {
-    # The real distribution registry on a free loopback port (plain HTTP, so cmdlets need -PlainHttp).
+function Get-FreePort {
     $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
     $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
-    $config = Join-Path $Root 'registry.yml'
-    @"
-version: 0.1
-log:
-  level: warn
-storage:
-  filesystem:
-    rootdirectory: $(Join-Path $Root 'registry-data')
-http:
-  addr: 127.0.0.1:$port
-"@ | Set-Content -Path $config
-    $process = Start-Process docker-registry -ArgumentList 'serve', $config -PassThru -RedirectStandardError (Join-Path $Root 'registry.log') -RedirectStandardOutput (Join-Path $Root 'registry.out')
-    $deadline = [DateTime]::UtcNow.AddSeconds(15)
-    while ([DateTime]::UtcNow -lt $deadline) {
-        try { Invoke-WebRequest "http://127.0.0.1:$port/v2/" -UseBasicParsing -TimeoutSec 2 | Out-Null; break } catch { Start-Sleep -Milliseconds 200 }
+    $port
+}
+
+function Start-TestRegistry([string]$Root, [string]$User, [string]$Password) {
+    # The real distribution registry on a free loopback port (plain HTTP, so cmdlets need -PlainHttp).
+    # With -User/-Password it requires HTTP Basic auth from an htpasswd file (bcrypt, apache2-utils' htpasswd).
+    $port = Get-FreePort
+    $dir = Join-Path $Root "registry-$port"
+    New-Item -ItemType Directory -Force $dir | Out-Null
+    $auth = ''
+    if ($User) {
+        $htpasswd = Join-Path $dir 'htpasswd'
+        & htpasswd -Bbc $htpasswd $User $Password 2>$null
+        if ($LASTEXITCODE) { throw "htpasswd failed ($LASTEXITCODE)" }
+        $auth = "auth:`n  htpasswd:`n    realm: netboot-test`n    path: $htpasswd`n"
     }
-    [pscustomobject]@{ Process = $process; Host = "127.0.0.1:$port" }
+    $config = Join-Path $dir 'registry.yml'
+    "version: 0.1`nlog:`n  level: warn`n  accesslog:`n    disabled: false`nstorage:`n  filesystem:`n    rootdirectory: $(Join-Path $dir 'data')`n  delete:`n    enabled: true`n${auth}http:`n  addr: 127.0.0.1:$port`n" | Set-Content -Path $config
+    $process = Start-Process docker-registry -ArgumentList 'serve', $config -PassThru -RedirectStandardError (Join-Path $dir 'registry.log') -RedirectStandardOutput (Join-Path $dir 'registry.out')
+    $deadline = [DateTime]::UtcNow.AddSeconds(15)
+    $up = $false
+    while (-not $up -and [DateTime]::UtcNow -lt $deadline) {
+        $client = [Net.Sockets.TcpClient]::new()
+        try { $client.Connect('127.0.0.1', $port); $up = $true } catch { Start-Sleep -Milliseconds 100 } finally { $client.Dispose() }
+    }
+    if (-not $up) { throw "docker-registry did not listen on 127.0.0.1:$port (see $dir/registry.log)" }
+    [pscustomobject]@{ Process = $process; Host = "127.0.0.1:$port"; Port = $port; Directory = $dir; Log = (Join-Path $dir 'registry.log') }
 }
 
 function Stop-TestRegistry($Registry) { if ($Registry -and -not $Registry.Process.HasExited) { Stop-Process -Id $Registry.Process.Id } }
