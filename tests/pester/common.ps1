@@ -71,3 +71,10 @@ function Start-TestRegistry([string]$Root, [string]$User, [string]$Password) {
 function Stop-TestRegistry($Registry) { if ($Registry -and -not $Registry.Process.HasExited) { Stop-Process -Id $Registry.Process.Id } }
 
 function Get-ErrorId($ErrorRecord) { $ErrorRecord.FullyQualifiedErrorId.Split(',')[0] }
+
+# The PowerShell running this suite, for child processes (a fresh session, a script run as a scheduler runs it):
+# & $PowerShellExe @PowerShellArgs -NoProfile -File x.ps1. When pwsh is the .NET tool the process is dotnet, so
+# the child is `dotnet <PSHOME>/pwsh.dll`; otherwise the process itself (pwsh, powershell.exe).
+$PowerShellExe = (Get-Process -Id $PID).Path
+$PowerShellArgs = @()
+if ([IO.Path]::GetFileNameWithoutExtension($PowerShellExe) -eq 'dotnet') { $PowerShellArgs = @(Join-Path $PSHOME 'pwsh.dll') }

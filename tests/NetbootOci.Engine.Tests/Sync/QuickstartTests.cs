@@ -6,7 +6,7 @@ using Xunit;
 
 namespace NetbootOci.Engine.Tests.Sync
 {
-    /// <summary>README's "run the main job" command, on a clean copy of examples/quickstart (no layout, no tftproot yet).</summary>
+    /// <summary>README's route without pwsh (run-cli.sh), on a clean copy of examples/quickstart (no layout, no tftproot yet).</summary>
     public sealed class QuickstartTests
     {
         const string DebianImages = "/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64";
@@ -19,7 +19,7 @@ namespace NetbootOci.Engine.Tests.Sync
             using var p = Process.Start(psi)!;
             var stdout = p.StandardOutput.ReadToEndAsync();
             var stderr = p.StandardError.ReadToEndAsync();
-            if (!p.WaitForExit(300_000)) { p.Kill(true); throw new TimeoutException("run.sh did not finish"); }
+            if (!p.WaitForExit(300_000)) { p.Kill(true); throw new TimeoutException("run-cli.sh did not finish"); }
             return (p.ExitCode, stdout.Result, stderr.Result);
         }
 
@@ -29,9 +29,9 @@ namespace NetbootOci.Engine.Tests.Sync
             using var checkout = new TempDir("nboci-quickstart");
             string dir = checkout.Combine("examples", "quickstart");
             Directory.CreateDirectory(dir);
-            foreach (string name in new[] { "run.sh", "inventory.yaml" })
+            foreach (string name in new[] { "run-cli.sh", "inventory.yaml" })
                 File.Copy(Path.Combine(TestPaths.RepoRoot, "examples", "quickstart", name), Path.Combine(dir, name));
-            string script = Path.Combine(dir, "run.sh");
+            string script = Path.Combine(dir, "run-cli.sh");
 
             var first = RunScript(script);
             Assert.True(first.Code == 0, first.Err + first.Out);
