@@ -73,8 +73,39 @@ namespace NetbootOci
         public string[]? RekorKey { get; set; }
         /// <summary>Inventory: required, optional or ignore.</summary>
         public string? SignaturePolicy { get; set; }
+        /// <summary>
+        /// Inventory: how to reach the registry the artifact came from (plain HTTP, the names of the credential
+        /// variables, the Docker config), so Test-NetbootSignature and Save-NetbootArtifact connect as sync does.
+        /// </summary>
+        public InventoryRegistry? Registry { get; set; }
 
         public override string ToString() => $"{Name} {Version} {Architecture} ({Reference})";
+    }
+
+    /// <summary>
+    /// An inventory registry as an artifact carries it: connection settings and the <em>names</em> of the environment
+    /// variables holding the credentials, never their values (they are read by the engine when it connects).
+    /// </summary>
+    public sealed class InventoryRegistry
+    {
+        /// <summary>The registry's name in the inventory.</summary>
+        public string Name { get; set; } = "";
+        /// <summary><c>host[:port][/path]</c> (scheme removed), or <c>oci:FULLPATH</c>.</summary>
+        public string Url { get; set; } = "";
+        /// <summary>Plain HTTP (<c>http://</c> URL or <c>plainHttp: true</c>).</summary>
+        public bool PlainHttp { get; set; }
+        /// <summary>Name of the environment variable holding the user name.</summary>
+        public string? UsernameEnv { get; set; }
+        /// <summary>Name of the environment variable holding the password or token.</summary>
+        public string? PasswordEnv { get; set; }
+        /// <summary>Credentials from DOCKER_CONFIG / ~/.docker/config.json.</summary>
+        public bool DockerConfig { get; set; }
+
+        public override string ToString()
+        {
+            string how = UsernameEnv != null ? $"credentials from ${UsernameEnv}/${PasswordEnv}" : DockerConfig ? "Docker config" : "anonymous";
+            return $"{Name} ({(PlainHttp ? "http://" : "")}{Url}, {how})";
+        }
     }
 
     /// <summary>One boot file of an artifact: one layer.</summary>

@@ -140,6 +140,21 @@ namespace NetbootOci.Commands
             return options;
         }
 
+        /// <summary>
+        /// Registry options for one artifact. An inventory artifact (Get-NetbootArtifact -InventoryPath) carries its
+        /// registry's settings and credential variable names; the engine turns them into options exactly as sync does
+        /// (variables read now, no secret on the object). -Credential and -PlainHttp given on the command line win.
+        /// </summary>
+        protected RegistryOptions CreateRegistryOptions(NetbootArtifact artifact, PSCredential? credential, bool plainHttp, IEngineLog? log = null)
+        {
+            if (artifact.Registry == null) return CreateRegistryOptions(credential, plainHttp, log);
+            var explicitCredential = credential != null && credential != PSCredential.Empty
+                ? new RegistryCredential(credential.UserName, credential.GetNetworkCredential().Password) : null;
+            var options = Engine.Sync.RegistryConnections.OptionsFor(artifact.Registry, log ?? NullEngineLog.Instance, explicitCredential);
+            if (MyInvocation.BoundParameters.ContainsKey("PlainHttp")) options.PlainHttp = plainHttp;
+            return options;
+        }
+
         protected string ResolveReference(string reference) =>
             Loading.LayoutReference.TrySplit(reference, out string path, out string suffix) ? "oci:" + ResolvePath(path) + suffix : reference;
 

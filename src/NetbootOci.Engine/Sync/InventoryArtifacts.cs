@@ -25,7 +25,7 @@ namespace NetbootOci.Engine.Sync
             }
         }
 
-        /// <summary>A copy of the artifact with the proxy's root, templates, link settings, hosts, keys and policy.</summary>
+        /// <summary>A copy of the artifact with the proxy's root, templates, link settings, hosts, keys, policy and registry settings.</summary>
         public static NetbootArtifact ToPipeline(DesiredArtifact d)
         {
             var copy = DesiredStatePlanner.Copy(d.Artifact);
@@ -39,6 +39,7 @@ namespace NetbootOci.Engine.Sync
             copy.Key = d.SignaturePolicy == SignaturePolicy.Ignore ? new string[0] : d.Keys.ToArray();
             copy.RekorKey = d.RekorKey == null ? new string[0] : new[] { d.RekorKey };
             copy.SignaturePolicy = d.SignaturePolicy.ToString().ToLowerInvariant();
+            copy.Registry = RegistryConnections.Describe(d.Registry);
             return copy;
         }
     }

@@ -37,21 +37,50 @@ namespace NetbootOci.Engine.Sync
         {
             string name = RepositoryName(registry, os);
             if (_open.TryGetValue(name, out var repo)) return repo;
-            var options = new RegistryOptions { PlainHttp = registry.PlainHttp, Log = _log, UseDockerConfig = registry.DockerConfig };
+            var options = OptionsFor(registry, _log, _environment);
             Configure?.Invoke(options);
-            if (registry.UsernameEnv != null && registry.PasswordEnv != null)
+            repo = RepositoryFactory.Open(name, options);
+            _open[name] = repo;
+            return repo;
+        }
+
+        /// <summary>
+        /// The one way an inventory registry becomes <see cref="RegistryOptions"/> (sync, and the cmdlet pipeline):
+        /// its transport, and credentials read from the environment variables it names, at this moment.
+        /// <paramref name="credential"/> (given on a command line) wins over the inventory's.
+        /// </summary>
+        public static RegistryOptions OptionsFor(RegistryEntry registry, IEngineLog log, Func<string, string?>? environment = null, RegistryCredential? credential = null)
+        {
+            var options = new RegistryOptions { PlainHttp = registry.PlainHttp, Log = log, UseDockerConfig = registry.DockerConfig };
+            if (credential != null) options.Credential = credential;
+            else if (registry.UsernameEnv != null && registry.PasswordEnv != null)
             {
-                string? user = _environment(registry.UsernameEnv);
-                string? password = _environment(registry.PasswordEnv);
+                environment ??= Environment.GetEnvironmentVariable;
+                string? user = environment(registry.UsernameEnv);
+                string? password = environment(registry.PasswordEnv);
                 if (string.IsNullOrEmpty(user) || password == null)
                     throw new NetbootException(ErrorIds.AuthenticationFailed, FailureKind.AuthenticationError,
                         $"Registry '{registry.Name}' takes its credentials from ${registry.UsernameEnv} and ${registry.PasswordEnv}, which are not both set.", registry.Name);
                 options.Credential = new RegistryCredential(user, password);
             }
-            repo = RepositoryFactory.Open(name, options);
-            _open[name] = repo;
-            return repo;
+            return options;
         }
+
+        /// <summary>Options for an artifact from Get-NetbootArtifact -InventoryPath, from the registry settings it carries.</summary>
+        public static RegistryOptions OptionsFor(InventoryRegistry registry, IEngineLog log, RegistryCredential? credential = null) =>
+            OptionsFor(ToEntry(registry), log, null, credential);
+
+        /// <summary>What a pipeline artifact carries about its registry: settings and variable names, no secret.</summary>
+        public static InventoryRegistry Describe(RegistryEntry registry) => new InventoryRegistry
+        {
+            Name = registry.Name, Url = registry.Url, PlainHttp = registry.PlainHttp,
+            UsernameEnv = registry.UsernameEnv, PasswordEnv = registry.PasswordEnv, DockerConfig = registry.DockerConfig,
+        };
+
+        static RegistryEntry ToEntry(InventoryRegistry r) => new RegistryEntry
+        {
+            Name = r.Name, Url = r.Url, PlainHttp = r.PlainHttp, UsernameEnv = r.UsernameEnv, PasswordEnv = r.PasswordEnv, DockerConfig = r.DockerConfig,
+        };
 
         public void Dispose()
         {

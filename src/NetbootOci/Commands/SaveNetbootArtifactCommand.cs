@@ -94,9 +94,11 @@ namespace NetbootOci.Commands
                     Destination = destination, PathTemplate = templateBound ? PathTemplate : artifact.PathTemplate ?? PathTemplate,
                     Parallelism = Parallelism, Prune = Prune.IsPresent, Verify = Verify.IsPresent, Strict = Strict.IsPresent, WhatIf = whatIf,
                 };
+                RegistryOptions artifactRegistry;
                 try
                 {
                     ApplySignaturePolicy(options, artifact);
+                    artifactRegistry = ParameterSetName == InputObjectSet ? CreateRegistryOptions(artifact, Credential, PlainHttp.IsPresent) : registry;
                 }
                 catch (NetbootException e)
                 {
@@ -107,8 +109,8 @@ namespace NetbootOci.Commands
                 {
                     var result = RunEngine(async (log, ct) =>
                     {
-                        registry.Log = log;
-                        using (var repo = RepositoryFactory.Open(artifact.Repository.Length > 0 ? artifact.Repository : artifact.Reference, registry))
+                        artifactRegistry.Log = log;
+                        using (var repo = RepositoryFactory.Open(artifact.Repository.Length > 0 ? artifact.Repository : artifact.Reference, artifactRegistry))
                             return await ArtifactSaver.SaveAsync(repo, artifact, options, log, ct).ConfigureAwait(false);
                     });
                     WriteObject(result);

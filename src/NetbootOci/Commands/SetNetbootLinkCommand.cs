@@ -13,7 +13,7 @@ namespace NetbootOci.Commands
     /// relative symbolic links that resolve inside the root (default on Linux), hard links (default on Windows)
     /// or copies; each is replaced atomically. Only names this module created are replaced or pruned without -Force.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Set, "NetbootLink", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PathSet)]
+    [Cmdlet(VerbsCommon.Set, "NetbootLink", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = InputSet)]
     [OutputType(typeof(LinkResult))]
     public sealed class SetNetbootLinkCommand : NetbootCmdletBase
     {
@@ -74,10 +74,12 @@ namespace NetbootOci.Commands
                 WriteEngineError(e);
                 return;
             }
-            if (InputObject != null && request.Names.Count == 0 && request.MacAddresses.Count == 0 && !request.Prune)
+            bool fromInventory = InputObject != null && (InputObject.Aliases != null || InputObject.MacAddress != null);
+            if (fromInventory && request.Names.Count == 0 && request.MacAddresses.Count == 0 && !request.Prune)
             {
                 // A piped Save result whose inventory asks for no aliases or hosts: nothing to do, not an error.
-                WriteVerbose($"{InputObject.Path}: no aliases or hosts to link.");
+                // (Any other Save result without -Name/-MacAddress is the engine's "Nothing to link".)
+                WriteVerbose($"{InputObject!.Path}: no aliases or hosts to link.");
                 return;
             }
             try

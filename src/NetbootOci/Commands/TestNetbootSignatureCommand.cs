@@ -111,7 +111,11 @@ namespace NetbootOci.Commands
             try
             {
                 if (ParameterSetName == ArtifactSet)
-                    result = RunEngine((log, ct) => { _options!.Log = log; return SignatureVerifier.VerifyArtifactAsync(InputObject, policy!, _options, log, ct); });
+                {
+                    // An inventory artifact connects with its registry's settings (plain HTTP, credential variables).
+                    var options = InputObject.Registry != null ? CreateRegistryOptions(InputObject, Credential, PlainHttp) : _options!;
+                    result = RunEngine((log, ct) => { options.Log = log; return SignatureVerifier.VerifyArtifactAsync(InputObject, policy!, options, log, ct); });
+                }
                 else
                 {
                     string reference = Digest == null ? Reference : OciReference.Parse(Reference).WithDigest(Digest).ToString();
