@@ -100,7 +100,7 @@ namespace NetbootOci.Commands
                 }
                 catch (NetbootException e)
                 {
-                    WriteEngineError(e);
+                    WriteError(ToErrorRecord(e, artifact));
                     continue;
                 }
                 try
@@ -115,7 +115,7 @@ namespace NetbootOci.Commands
                 }
                 catch (NetbootException e)
                 {
-                    WriteEngineError(e);
+                    WriteError(ToErrorRecord(e, artifact));
                 }
             }
         }
