@@ -41,7 +41,7 @@ namespace NetbootOci.Cli
                 catch (NetbootException e)
                 {
                     Console.Error.WriteLine($"netboot-oci: {e.ErrorId}: {e.Message}");
-                    return IsInputError(e.Kind) ? BadInput : Failed;
+                    return IsInputError(e) ? BadInput : Failed;
                 }
                 catch (OperationCanceledException)
                 {
@@ -55,7 +55,16 @@ namespace NetbootOci.Cli
             }
         }
 
-        public static bool IsInputError(FailureKind kind) => kind == FailureKind.InvalidArgument;
+        /// <summary>
+        /// Exit 2: the arguments, or the files they name (missing, corrupt key, wrong key password, invalid
+        /// inventory), are wrong. Those ids carry their own ErrorCategory (README "Error ids"), so the kind alone
+        /// does not say it.
+        /// </summary>
+        public static bool IsInputError(NetbootException e) =>
+            e.Kind == FailureKind.InvalidArgument || Array.IndexOf(InputErrorIds, e.ErrorId) >= 0;
+
+        static readonly string[] InputErrorIds =
+            { ErrorIds.PathNotFound, ErrorIds.KeyInvalid, ErrorIds.KeyUnsupported, ErrorIds.KeyPasswordWrong, ErrorIds.InventoryInvalid };
 
         /// <summary>Verbose lines and warnings on stderr; progress only when stderr is a terminal.</summary>
         sealed class StderrLog : IEngineLog

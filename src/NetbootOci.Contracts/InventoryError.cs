@@ -27,7 +27,7 @@ namespace NetbootOci
     public sealed class InventoryException : NetbootException
     {
         public InventoryException(IReadOnlyList<InventoryError> errors)
-            : base(ErrorIds.InventoryInvalid, FailureKind.InvalidArgument, Format(errors), errors.Count > 0 ? errors[0].File : null)
+            : base(ErrorIds.InventoryInvalid, FailureKind.InvalidData, Format(errors), errors.Count > 0 ? errors[0].File : null)
         {
             Errors = errors;
         }

@@ -78,10 +78,12 @@ namespace NetbootOci
         /// <summary>Throws the failure as a <see cref="NetbootException"/> (for Save's -RequireSignature).</summary>
         public void ThrowIfNotVerified()
         {
-            if (Verified) return;
-            throw new NetbootException(ErrorId ?? ErrorIds.SignatureInvalid, FailureKind.SecurityError,
-                $"Signature verification of {Reference} failed: {Reason}", Reference);
+            if (!Verified) throw Refusal();
         }
+
+        /// <summary>The failure as the error an artifact refused for it is reported with (its id, SecurityError).</summary>
+        public NetbootException Refusal() =>
+            new NetbootException(ErrorId ?? ErrorIds.SignatureInvalid, FailureKind.SecurityError, $"Signature verification of {Reference} failed: {Reason}", Reference);
 
         public IEnumerable<SignatureInfo> VerifiedSignatures() => Signatures.Where(s => s.Verified);
 

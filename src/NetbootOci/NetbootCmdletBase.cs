@@ -92,6 +92,24 @@ namespace NetbootOci.Commands
 
         protected static ErrorRecord ToErrorRecord(NetbootException e) => new ErrorRecord(e, e.ErrorId, Map(e.Kind), e.Target);
 
+        /// <summary>
+        /// A failure of one artifact among several: the record's TargetObject is the artifact (a script can retry
+        /// <c>$err.TargetObject</c>) and its message names it (name, version, architecture, reference), because the
+        /// layer that failed (a blob's digest, a file) only knows its own part. Id and category stay the engine's.
+        /// </summary>
+        protected static ErrorRecord ToErrorRecord(NetbootException e, NetbootArtifact artifact)
+        {
+            string who = artifact.ToString();
+            string message = e.Message;
+            if (message.IndexOf(who, StringComparison.Ordinal) < 0)
+            {
+                bool hasReference = artifact.Reference.Length > 0 && message.IndexOf(artifact.Reference, StringComparison.Ordinal) >= 0;
+                message = (hasReference ? $"{artifact.Name} {artifact.Version} {artifact.Architecture}" : who) + ": " + message;
+            }
+            var named = message == e.Message ? e : new NetbootException(e.ErrorId, e.Kind, message, artifact, e);
+            return new ErrorRecord(named, e.ErrorId, Map(e.Kind), artifact);
+        }
+
         protected static ErrorCategory Map(FailureKind kind)
         {
             switch (kind)

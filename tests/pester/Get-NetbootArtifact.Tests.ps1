@@ -43,9 +43,13 @@ Describe 'Get-NetbootArtifact' -Skip:$missing {
             @(Get-NetbootArtifact $layout -Name 'other*').Count | Should -Be 0
         }
         It 'formats as a narrow table' {
-            $text = Get-NetbootArtifact $layout | Format-Table | Out-String
+            # An explicit width: without one Out-String takes the host's (80 when output is redirected, as here),
+            # which would make the result depend on where the test runs. The views are made for 120 columns.
+            $text = Get-NetbootArtifact $layout | Format-Table | Out-String -Width 120
             $text | Should -Match 'Name\s+Version\s+Architecture'
+            $text | Should -Match 'testos\s+1\s+amd64\s+testos-1-amd64\s'
             $text | Should -Match 'sha256:[0-9a-f]{12}\s'
+            foreach ($line in $text -split '\r?\n') { $line.TrimEnd().Length | Should -BeLessOrEqual 120 }
         }
     }
 

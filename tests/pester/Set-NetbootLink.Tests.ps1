@@ -15,7 +15,9 @@ Describe 'Set-NetbootLink' -Skip:$missing {
             }
         }
         It 'rejects a malformed MAC address' {
+            # Checked before any path: the entry here is the root itself, which would be refused next.
             { Set-NetbootLink -Destination $TestDrive -Path $TestDrive -MacAddress 'zz:zz' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidMacAddress,*'
+            { Set-NetbootLink -Destination $TestDrive -Path $TestDrive -MacAddress '52:54:00:12:34:56' -ErrorAction Stop } | Should -Throw -ErrorId 'PathEscapesRoot,*'
         }
     }
 
@@ -30,11 +32,14 @@ Describe 'Set-NetbootLink' -Skip:$missing {
             Test-Path (Join-Path $root 'boot') | Should -BeFalse
         }
         It 'creates aliases, then leaves them alone' {
+            # One alias per name in the entry: the four files and Save's entry-point links boot (-EntryPoint
+            # shimx64.efi) and boot-alt (grubx64.efi), so DHCP can name boot/testos-1-amd64-boot whatever the loader is.
             $first = @($saved | Set-NetbootLink -Name 'boot/{os}-{version}-{arch}-{file}')
-            $first.Count | Should -Be 4
+            $first.Name | Sort-Object | Should -Be (@('boot', 'boot-alt', 'grubx64.efi', 'initrd.img', 'shimx64.efi', 'vmlinuz') | ForEach-Object { "boot/testos-1-amd64-$_" })
             $first[0].PSTypeNames[0] | Should -Be 'NetbootOci.LinkResult'
-            ($first | Where-Object Changed).Count | Should -Be 4
+            ($first | Where-Object Changed).Count | Should -Be 6
             [IO.File]::ReadAllBytes((Join-Path $root 'boot/testos-1-amd64-vmlinuz')).Length | Should -Be 2MB
+            [IO.File]::ReadAllBytes((Join-Path $root 'boot/testos-1-amd64-boot')).Length | Should -Be 900KB
             $again = @($saved | Set-NetbootLink -Name 'boot/{os}-{version}-{arch}-{file}')
             ($again | Where-Object Changed).Count | Should -Be 0
         }

@@ -67,7 +67,7 @@ namespace NetbootOci.Cli.Verbs
                         catch (NetbootException e)
                         {
                             Console.Error.WriteLine($"netboot-oci: {e.ErrorId}: {e.Message}");
-                            exit = CliRunner.IsInputError(e.Kind) ? CliRunner.BadInput : CliRunner.Failed;
+                            exit = CliRunner.IsInputError(e) ? CliRunner.BadInput : CliRunner.Failed;
                         }
                     }
                 }

@@ -50,7 +50,7 @@ namespace NetbootOci.Engine.Publish
             foreach (var raw in paths)
             {
                 if (string.IsNullOrWhiteSpace(raw))
-                    throw new NetbootException(ErrorIds.PathNotFound, FailureKind.InvalidArgument, "An empty path was given as a file to publish.", raw);
+                    throw new NetbootException(ErrorIds.PathNotFound, FailureKind.ObjectNotFound, "An empty path was given as a file to publish.", raw);
                 string full = System.IO.Path.GetFullPath(raw);
                 IEnumerable<string> found;
                 if (Directory.Exists(full))
@@ -79,7 +79,7 @@ namespace NetbootOci.Engine.Publish
                 }
             }
             if (files.Count == 0)
-                throw new NetbootException(ErrorIds.PathNotFound, FailureKind.InvalidArgument, "No files were given to publish.");
+                throw new NetbootException(ErrorIds.PathNotFound, FailureKind.ObjectNotFound, "No files were given to publish.");
             files.Sort((a, b) => string.CompareOrdinal(a.Title, b.Title));
             return files;
         }

@@ -40,7 +40,7 @@ namespace NetbootOci.Engine.Signing
             byte[]? plain = SecretBox.Open(key, nonce, box);
             Array.Clear(key, 0, key.Length);
             if (plain == null)
-                throw new NetbootException(ErrorIds.KeyPasswordWrong, FailureKind.InvalidArgument,
+                throw new NetbootException(ErrorIds.KeyPasswordWrong, FailureKind.AuthenticationError,
                     $"The password does not decrypt key '{source}' (authentication of the encrypted key failed).", source);
             return plain;
         }
@@ -83,10 +83,10 @@ namespace NetbootOci.Engine.Signing
         }
 
         static NetbootException Invalid(string source, string why) =>
-            new NetbootException(ErrorIds.KeyInvalid, FailureKind.InvalidArgument, $"Key '{source}' is not usable: {why}.", source);
+            new NetbootException(ErrorIds.KeyInvalid, FailureKind.InvalidData, $"Key '{source}' is not usable: {why}.", source);
 
         static NetbootException Unsupported(string source, string what) =>
-            new NetbootException(ErrorIds.KeyUnsupported, FailureKind.InvalidArgument, $"Key '{source}' is not supported: {what}.", source);
+            new NetbootException(ErrorIds.KeyUnsupported, FailureKind.NotImplemented, $"Key '{source}' is not supported: {what}.", source);
 
         // Field order as cosign (Go struct order) writes it.
         sealed class Envelope

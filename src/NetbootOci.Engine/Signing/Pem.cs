@@ -68,6 +68,6 @@ namespace NetbootOci.Engine.Signing
         }
 
         static NetbootException Invalid(string source, string why) =>
-            new NetbootException(ErrorIds.KeyInvalid, FailureKind.InvalidArgument, $"Key '{source}' is not usable: {why}.", source);
+            new NetbootException(ErrorIds.KeyInvalid, FailureKind.InvalidData, $"Key '{source}' is not usable: {why}.", source);
     }
 }

@@ -47,12 +47,56 @@ namespace NetbootOci.Engine.Signing
             }
         }
 
+        /// <summary>
+        /// Test-NetbootSignature -Reference: a manifest is verified as itself; an index (what a tag such as
+        /// <c>fedora-40</c> names) as each platform manifest it lists, every one accepted by its own signature or the
+        /// index's, just as <c>Get-NetbootArtifact | Test-NetbootSignature</c> does. Publish and cosign sign the
+        /// per-platform manifests, so checking only the index's own signatures would report their artifacts unsigned.
+        /// An index listing no platform manifest is verified as itself.
+        /// </summary>
+        public static async Task<IReadOnlyList<SignatureResult>> VerifyReferenceManifestsAsync(string reference, VerificationPolicy policy, RegistryOptions options, IEngineLog log, CancellationToken ct)
+        {
+            var parsed = OciReference.Parse(reference);
+            using (var repo = RepositoryFactory.Open(parsed.RepositoryOnly(), options))
+            {
+                string digest = parsed.Digest ?? (await repo.ResolveAsync(parsed.Tag ?? "latest", ct).ConfigureAwait(false)
+                    ?? throw new NetbootException(ErrorIds.ManifestNotFound, FailureKind.ObjectNotFound, $"{reference} does not exist.", reference)).Digest;
+                var manifests = new List<string>();
+                await CollectPlatformManifestsAsync(repo, digest, MaxIndexDepth, manifests, ct).ConfigureAwait(false);
+                if (manifests.Count == 0)
+                    return new[] { await VerifyWithOverrideAsync(repo, digest, null, policy, options, log, ct).ConfigureAwait(false) };
+                log.Verbose($"{reference} is index {digest}: verifying its {manifests.Count} platform manifest(s).");
+                var results = new List<SignatureResult>();
+                foreach (string manifest in manifests)
+                    results.Add(await VerifyWithOverrideAsync(repo, manifest, digest, policy, options, log, ct).ConfigureAwait(false));
+                return results;
+            }
+        }
+
+        /// <summary>The image manifests an index lists (nested indexes followed to <paramref name="depth"/>), skipping attestation manifests.</summary>
+        static async Task CollectPlatformManifestsAsync(IOciRepository repo, string digest, int depth, List<string> into, CancellationToken ct)
+        {
+            var content = await repo.GetManifestAsync(digest, ct).ConfigureAwait(false);
+            if (!content.IsIndex || depth <= 0) return;
+            foreach (var entry in content.AsIndex(digest).Manifests ?? new List<Descriptor>())
+            {
+                if (entry.Annotation("vnd.docker.reference.type") == "attestation-manifest") continue;
+                if (MediaTypes.IsIndex(entry.MediaType)) await CollectPlatformManifestsAsync(repo, entry.Digest, depth - 1, into, ct).ConfigureAwait(false);
+                else if (MediaTypes.IsManifest(entry.MediaType) && !into.Contains(entry.Digest)) into.Add(entry.Digest);
+            }
+        }
+
         /// <summary>Verifies an artifact found by Get-NetbootArtifact (its manifest, or the index it came through).</summary>
         public static async Task<SignatureResult> VerifyArtifactAsync(NetbootArtifact artifact, VerificationPolicy policy, RegistryOptions options, IEngineLog log, CancellationToken ct)
         {
             var parsed = OciReference.Parse(string.IsNullOrEmpty(artifact.Reference) ? artifact.Repository : artifact.Reference);
             using (var repo = RepositoryFactory.Open(parsed.RepositoryOnly(), options))
-                return await VerifyWithOverrideAsync(repo, artifact.Digest, artifact.IndexDigest, policy, options, log, ct).ConfigureAwait(false);
+            {
+                var result = await VerifyWithOverrideAsync(repo, artifact.Digest, artifact.IndexDigest, policy, options, log, ct).ConfigureAwait(false);
+                // The artifact's own pinned reference keeps its tag, so results and messages say which artifact this is.
+                if (!string.IsNullOrEmpty(artifact.Reference) && artifact.Reference.EndsWith("@" + artifact.Digest, StringComparison.Ordinal)) result.Reference = artifact.Reference;
+                return result;
+            }
         }
 
         static async Task<SignatureResult> VerifyWithOverrideAsync(IOciRepository repo, string digest, string? indexDigest, VerificationPolicy policy, RegistryOptions options, IEngineLog log, CancellationToken ct)

@@ -41,7 +41,7 @@ namespace NetbootOci.Engine.Signing
         public static SigningKey Load(string path, SecureString? password = null)
         {
             if (!File.Exists(path))
-                throw new NetbootException(ErrorIds.PathNotFound, FailureKind.InvalidArgument, $"Signing key file '{path}' does not exist.", path);
+                throw new NetbootException(ErrorIds.PathNotFound, FailureKind.ObjectNotFound, $"Signing key file '{path}' does not exist.", path);
             byte[]? pw = password != null ? ToUtf8(password) : EnvironmentPassword();
             try { return Parse(File.ReadAllText(path), pw, path); }
             finally { if (pw != null) Array.Clear(pw, 0, pw.Length); }
@@ -54,7 +54,7 @@ namespace NetbootOci.Engine.Signing
             if (CosignKeyEnvelope.IsEnvelopeLabel(block.Label))
             {
                 if (password == null)
-                    throw new NetbootException(ErrorIds.KeyPasswordWrong, FailureKind.InvalidArgument,
+                    throw new NetbootException(ErrorIds.KeyPasswordWrong, FailureKind.AuthenticationError,
                         $"Key '{source}' is encrypted and no password was given (pass one, or set {PasswordEnvironmentVariable}).", source);
                 byte[] plain = CosignKeyEnvelope.Decrypt(block.Bytes, password, source);
                 try
@@ -78,7 +78,7 @@ namespace NetbootOci.Engine.Signing
                 case "ENCRYPTED PRIVATE KEY":
                     throw VerificationKey.Unsupported(source, "password-protected PKCS#8 ('ENCRYPTED PRIVATE KEY') is not supported; use a cosign.key or an unencrypted PKCS#8 key");
                 default:
-                    throw new NetbootException(ErrorIds.KeyInvalid, FailureKind.InvalidArgument,
+                    throw new NetbootException(ErrorIds.KeyInvalid, FailureKind.InvalidData,
                         $"Key '{source}' is not usable: PEM type '{block.Label}' is not a private key (expected '{CosignKeyEnvelope.SigstoreLabel}' or 'PRIVATE KEY').", source);
             }
         }
@@ -95,7 +95,7 @@ namespace NetbootOci.Engine.Signing
             }
             catch (Exception e) when (VerificationKey.IsParseFailure(e) || e is NotSupportedException)
             {
-                throw new NetbootException(ErrorIds.KeyInvalid, FailureKind.InvalidArgument, $"Key '{source}' is not usable: it is not a PKCS#8 private key ({e.Message}).", source, e);
+                throw new NetbootException(ErrorIds.KeyInvalid, FailureKind.InvalidData, $"Key '{source}' is not usable: it is not a PKCS#8 private key ({e.Message}).", source, e);
             }
             AsymmetricKeyParameter pub;
             if (key is ECPrivateKeyParameters ec)

@@ -49,7 +49,7 @@ namespace NetbootOci.Engine.Signing
         public static VerificationKey Load(string path)
         {
             if (!File.Exists(path))
-                throw new NetbootException(ErrorIds.PathNotFound, FailureKind.InvalidArgument, $"Key file '{path}' does not exist.", path);
+                throw new NetbootException(ErrorIds.PathNotFound, FailureKind.ObjectNotFound, $"Key file '{path}' does not exist.", path);
             return Parse(File.ReadAllText(path), path);
         }
 
@@ -153,9 +153,9 @@ namespace NetbootOci.Engine.Signing
             || e is Org.BouncyCastle.Security.SecurityUtilityException || e is CryptoException || e is IndexOutOfRangeException;
 
         static NetbootException Invalid(string source, string why, Exception? inner = null) =>
-            new NetbootException(ErrorIds.KeyInvalid, FailureKind.InvalidArgument, $"Key '{source}' is not usable: {why}.", source, inner);
+            new NetbootException(ErrorIds.KeyInvalid, FailureKind.InvalidData, $"Key '{source}' is not usable: {why}.", source, inner);
 
         internal static NetbootException Unsupported(string source, string why) =>
-            new NetbootException(ErrorIds.KeyUnsupported, FailureKind.InvalidArgument, $"Key '{source}' is not supported: {why}.", source);
+            new NetbootException(ErrorIds.KeyUnsupported, FailureKind.NotImplemented, $"Key '{source}' is not supported: {why}.", source);
     }
 }

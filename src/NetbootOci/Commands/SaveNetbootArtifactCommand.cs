@@ -102,7 +102,7 @@ namespace NetbootOci.Commands
                 }
                 catch (NetbootException e)
                 {
-                    WriteEngineError(e);
+                    WriteError(ToErrorRecord(e, artifact));
                     continue;
                 }
                 try
@@ -117,7 +117,7 @@ namespace NetbootOci.Commands
                 }
                 catch (NetbootException e)
                 {
-                    WriteEngineError(e);
+                    WriteError(ToErrorRecord(e, artifact));
                 }
             }
         }

@@ -99,6 +99,13 @@ namespace NetbootOci.Commands
                     foreach (var item in plan.Items) WriteObject(item.Result);
                     return;
                 }
+                if (approved.Count == 0 && plan.Items.Any(i => i.Result.Changed))
+                {
+                    // -Confirm answered No to every change: the root stays exactly as it was (not even the lock
+                    // file); only the names already right are reported, as a real run would.
+                    foreach (var item in plan.Items.Where(i => !i.Result.Changed)) WriteObject(item.Result);
+                    return;
+                }
                 var results = RunEngine((log, ct) => LinkEngine.ApplyAsync(request, r => approved.Contains(Key(r)), log, ct));
                 foreach (var r in results) WriteObject(r);
             }

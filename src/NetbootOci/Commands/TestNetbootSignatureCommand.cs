@@ -10,7 +10,8 @@ namespace NetbootOci.Commands
 {
     /// <summary>
     /// Verifies cosign signatures (classic .sig and Sigstore bundle referrers) of artifacts with trusted public keys,
-    /// offline. Returns $true/$false; -Detailed returns the SignatureResult; -PassThru passes on only verified artifacts.
+    /// offline. Returns one $true/$false per artifact or reference (an index reference: every platform manifest it lists);
+    /// -Detailed returns a SignatureResult per manifest; -PassThru passes on only verified artifacts and warns about the rest.
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "NetbootSignature", DefaultParameterSetName = ArtifactSet)]
     [OutputType(typeof(bool), typeof(SignatureResult), typeof(NetbootArtifact))]
@@ -90,14 +91,13 @@ namespace NetbootOci.Commands
 
         protected override void ProcessRecord()
         {
-            SignatureResult result;
             // An inventory artifact brings its own keys and policy (ignore, optional, required) when -Key is not given.
             bool fromInventory = ParameterSetName == ArtifactSet && Key == null;
             VerificationPolicy? policy = _policy;
             if (fromInventory)
             {
                 try { policy = InventorySignaturePolicy.PolicyFor(InputObject); }
-                catch (NetbootException e) { WriteEngineError(e); return; }
+                catch (NetbootException e) { WriteError(ToErrorRecord(e, InputObject)); return; }
                 if (policy == null)
                 {
                     string reason = "not checked: signaturePolicy " + InventorySignaturePolicy.Of(InputObject);
@@ -108,37 +108,47 @@ namespace NetbootOci.Commands
                     return;
                 }
             }
+            IReadOnlyList<SignatureResult> results;
             try
             {
                 if (ParameterSetName == ArtifactSet)
                 {
                     // An inventory artifact connects with its registry's settings (plain HTTP, credential variables).
                     var options = InputObject.Registry != null ? CreateRegistryOptions(InputObject, Credential, PlainHttp) : _options!;
-                    result = RunEngine((log, ct) => { options.Log = log; return SignatureVerifier.VerifyArtifactAsync(InputObject, policy!, options, log, ct); });
+                    results = new[] { RunEngine((log, ct) => { options.Log = log; return SignatureVerifier.VerifyArtifactAsync(InputObject, policy!, options, log, ct); }) };
                 }
                 else
                 {
+                    // An index reference is verified as the platform manifests it lists (what Publish and cosign sign).
                     string reference = Digest == null ? Reference : OciReference.Parse(Reference).WithDigest(Digest).ToString();
-                    result = RunEngine((log, ct) => { _options!.Log = log; return SignatureVerifier.VerifyReferenceAsync(ResolveReference(reference), policy!, _options, log, ct); });
+                    results = RunEngine((log, ct) => { _options!.Log = log; return SignatureVerifier.VerifyReferenceManifestsAsync(ResolveReference(reference), policy!, _options, log, ct); });
                 }
             }
             catch (NetbootException e)
             {
-                WriteEngineError(e);
+                WriteError(ParameterSetName == ArtifactSet ? ToErrorRecord(e, InputObject) : ToErrorRecord(e));
                 return;
             }
 
-            if (!result.Verified) WriteVerbose($"Not verified: {result.Reason}");
+            foreach (var result in results)
+                if (!result.Verified) WriteVerbose($"Not verified: {result.Reference}: {result.Reason}");
             if (PassThru)
             {
-                bool accepted = fromInventory ? InventorySignaturePolicy.Accepts(InputObject, result) : result.Verified;
-                if (accepted && !result.Verified) WriteWarning($"{result.Reference} is not signed; passed on because its signaturePolicy is optional.");
-                if (accepted) WriteObject(ParameterSetName == ArtifactSet ? InputObject : (object)result);
-                else WriteEngineError(new NetbootException(result.ErrorId ?? ErrorIds.SignatureInvalid, FailureKind.SecurityError,
-                    $"{result.Reference} is not passed on: {result.Reason}", result.Reference));
+                // Only accepted artifacts go on. A refused one is a non-terminating error with its id, naming the
+                // artifact, so -ErrorVariable and a scheduled sync's exit code see what the next cmdlet never will
+                // (as `netboot-oci sync` exits 1); an unsigned one accepted by signaturePolicy optional is a warning.
+                foreach (var result in results)
+                {
+                    bool accepted = fromInventory ? InventorySignaturePolicy.Accepts(InputObject, result) : result.Verified;
+                    string who = ParameterSetName == ArtifactSet ? InputObject.ToString() : result.Reference;
+                    if (accepted && !result.Verified) WriteWarning($"{who} is not signed; passed on because its signaturePolicy is optional.");
+                    if (accepted) WriteObject(ParameterSetName == ArtifactSet ? InputObject : (object)result);
+                    else WriteError(ParameterSetName == ArtifactSet ? ToErrorRecord(result.Refusal(), InputObject) : ToErrorRecord(result.Refusal()));
+                }
             }
-            else if (Detailed) WriteObject(result);
-            else WriteObject(result.Verified);
+            else if (Detailed) foreach (var result in results) WriteObject(result);
+            // One answer per artifact or reference: an index is True only when every platform manifest verifies.
+            else WriteObject(results.Count > 0 && results.All(r => r.Verified));
         }
     }
 }

@@ -29,7 +29,7 @@ namespace NetbootOci.Engine.Tests.Inventory
         {
             var e = Assert.Throws<InventoryException>(() => Load(paths));
             Assert.Equal(ErrorIds.InventoryInvalid, e.ErrorId);
-            Assert.Equal(FailureKind.InvalidArgument, e.Kind);
+            Assert.Equal(FailureKind.InvalidData, e.Kind); // README "Error ids": the file's content is wrong
             foreach (var err in e.Errors) Assert.Contains(err.ToString(), e.Message);
             return e.Errors;
         }

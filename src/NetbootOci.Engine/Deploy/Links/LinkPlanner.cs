@@ -27,6 +27,13 @@ namespace NetbootOci.Engine.Deploy.Links
 
         public static LinkPlan Plan(LinkRequest request, OwnershipRecord? record, IEngineLog log, CancellationToken ct)
         {
+            // What the caller typed (templates, MAC addresses) first: a malformed MAC is reported as such, whatever
+            // the paths are.
+            var templates = request.Names.Select(n => LinkTemplate.Parse(n, isHost: false)).ToList();
+            var macs = request.MacAddresses.Select(MacAddress.Parse).Distinct().ToList();
+            var hostTemplate = macs.Count > 0 ? LinkTemplate.Parse(request.HostTemplate, isHost: true) : null;
+            if (templates.Count == 0 && macs.Count == 0 && !request.Prune)
+                throw new NetbootException(ErrorIds.InvalidArgument, FailureKind.InvalidArgument, "Nothing to link: give -Name templates and/or -MacAddress hosts (or -Prune).");
             string root = RootPaths.NormaliseRoot(request.Root);
             if (!Directory.Exists(root))
                 throw new NetbootException(ErrorIds.PathNotFound, FailureKind.ObjectNotFound, $"The root '{root}' does not exist.", root);
@@ -50,11 +57,6 @@ namespace NetbootOci.Engine.Deploy.Links
             };
 
             var files = SelectFiles(root, entryParts, entryDir, request.Files);
-            var templates = request.Names.Select(n => LinkTemplate.Parse(n, isHost: false)).ToList();
-            var macs = request.MacAddresses.Select(MacAddress.Parse).Distinct().ToList();
-            var hostTemplate = macs.Count > 0 ? LinkTemplate.Parse(request.HostTemplate, isHost: true) : null;
-            if (templates.Count == 0 && macs.Count == 0 && !request.Prune)
-                throw new NetbootException(ErrorIds.InvalidArgument, FailureKind.InvalidArgument, "Nothing to link: give -Name templates and/or -MacAddress hosts (or -Prune).");
 
             var desired = new List<Desired>();
             foreach (var t in templates) Expand(t, values, null, entryParts, files, linkType, desired);
