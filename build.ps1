@@ -11,6 +11,9 @@
               Pester the build restored from NuGet into output/tools (tests/TestTools pins its version).
     Package : Build, then output/NetbootOci.<version>.nupkg (Publish-PSResource to a folder repository),
               the file Publish-PSResource -NupkgPath / dotnet nuget push sends to the PowerShell Gallery.
+.PARAMETER NoBuild
+    Package only: package the module already laid out in output/NetbootOci (its files are checked, nothing is
+    rebuilt), as the Pester package tests do after the build that produced the module under test.
 .PARAMETER PowerShell
     The PowerShell that runs Pester: pwsh (default) or powershell (Windows PowerShell 5.1).
 .EXAMPLE
@@ -25,7 +28,8 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string]$Configuration = 'Release',
     [ValidateSet('pwsh', 'powershell')]
-    [string]$PowerShell = 'pwsh'
+    [string]$PowerShell = 'pwsh',
+    [switch]$NoBuild
 )
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
@@ -39,8 +43,12 @@ function Invoke-Native([string]$What, [scriptblock]$Command) {
 
 function Invoke-Build {
     Invoke-Native 'dotnet build' { dotnet build NetbootOci.sln -c $Configuration -nologo }
-    foreach ($f in 'NetbootOci.psd1', 'NetbootOci.dll', 'NetbootOci.Format.ps1xml', 'en-US/NetbootOci.dll-Help.xml', 'bin/NetbootOci.Engine.dll') {
-        if (-not (Test-Path (Join-Path $moduleDir $f))) { throw "the build did not lay out output/NetbootOci/$f" }
+    Test-ModuleLayout
+}
+
+function Test-ModuleLayout {
+    foreach ($f in 'NetbootOci.psd1', 'NetbootOci.dll', 'NetbootOci.Contracts.dll', 'NetbootOci.Format.ps1xml', 'en-US/NetbootOci.dll-Help.xml', 'bin/NetbootOci.Engine.dll') {
+        if (-not (Test-Path (Join-Path $moduleDir $f))) { throw "output/NetbootOci/$f is missing: the build did not lay out the module" }
     }
 }
 
@@ -87,5 +95,5 @@ switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Build; Invoke-Xunit; Invoke-PesterSuite }
     'Pester' { Invoke-PesterSuite }
-    'Package' { Invoke-Build; New-ModulePackage }
+    'Package' { if ($NoBuild) { Test-ModuleLayout } else { Invoke-Build }; New-ModulePackage }
 }

@@ -78,3 +78,47 @@ function Get-ErrorId($ErrorRecord) { $ErrorRecord.FullyQualifiedErrorId.Split(',
 $PowerShellExe = (Get-Process -Id $PID).Path
 $PowerShellArgs = @()
 if ([IO.Path]::GetFileNameWithoutExtension($PowerShellExe) -eq 'dotnet') { $PowerShellArgs = @(Join-Path $PSHOME 'pwsh.dll') }
+
+# A fresh PowerShell like the one running the tests (pwsh, `dotnet pwsh.dll` from the tool manifest, or
+# powershell.exe), for tests that must meet the module as a new session does: autoloading through
+# PSModulePath, an installed copy, process-wide settings such as the TLS trust store read at start-up.
+# -Environment adds or (with $null) removes variables; stdin is closed, so a prompt nobody answers fails
+# instead of hanging; a child still running after -TimeoutSeconds is killed (by its id) and reported.
+function Invoke-NetbootChildPwsh {
+    param(
+        [Parameter(Mandatory)] [string]$File,
+        [string[]]$Arguments = @(),
+        [string]$WorkingDirectory = (Get-Location).ProviderPath,
+        [hashtable]$Environment = @{},
+        [int]$TimeoutSeconds = 180
+    )
+    $exe = (Get-Process -Id $PID).Path
+    $argv = @()
+    # `dotnet pwsh` runs pwsh.dll under the dotnet host: the child needs the same dll.
+    if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $argv += [Environment]::GetCommandLineArgs()[0] }
+    $argv += @('-NoProfile', '-NonInteractive', '-File', $File) + $Arguments
+    $quoted = foreach ($a in $argv) { '"' + (($a -replace '(\\*)"', '$1$1\"') -replace '(\\+)$', '$1$1') + '"' }
+    $psi = New-Object Diagnostics.ProcessStartInfo $exe
+    $psi.Arguments = $quoted -join ' '
+    $psi.WorkingDirectory = $WorkingDirectory
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardInput = $true
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    foreach ($name in $Environment.Keys) {
+        if ($null -eq $Environment[$name]) { $psi.EnvironmentVariables.Remove($name) } else { $psi.EnvironmentVariables[$name] = [string]$Environment[$name] }
+    }
+    $process = [Diagnostics.Process]::Start($psi)
+    try {
+        $process.StandardInput.Close()
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+            Stop-Process -Id $process.Id -Force -ErrorAction Ignore
+            throw "$File did not finish within $TimeoutSeconds s (killed). Output so far:`n$($stdout.Result)`n$($stderr.Result)"
+        }
+        $process.WaitForExit()
+        [pscustomobject]@{ ExitCode = $process.ExitCode; StdOut = $stdout.Result; StdErr = $stderr.Result }
+    }
+    finally { $process.Dispose() }
+}
