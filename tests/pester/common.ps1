@@ -121,4 +121,31 @@ function Invoke-NetbootChildPwsh {
         [pscustomobject]@{ ExitCode = $process.ExitCode; StdOut = $stdout.Result; StdErr = $stderr.Result }
     }
     finally { $process.Dispose() }
+
+# Child pwsh processes (the unattended examples run as processes, the way a timer or Ansible starts them).
+# The pwsh running the tests is reused; as a .NET tool it is `dotnet pwsh.dll`, so the dll comes first.
+function Get-ChildPwshCommand {
+    $exe = (Get-Process -Id $PID).Path
+    $prefix = @()
+    if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $prefix = @([Reflection.Assembly]::GetEntryAssembly().Location) }
+    [pscustomobject]@{ FilePath = $exe; Prefix = $prefix }
+}
+
+# Runs a program with exactly these arguments and extra environment (a $null value removes a variable);
+# returns ExitCode, StdOut, StdErr. A process that outlives -TimeoutSeconds is killed and the test fails.
+function Invoke-ChildProcess([string]$FilePath, [string[]]$ArgumentList = @(), [hashtable]$Environment = @{}, [string]$InputText, [int]$TimeoutSeconds = 120) {
+    $psi = [Diagnostics.ProcessStartInfo]::new($FilePath)
+    foreach ($a in $ArgumentList) { $psi.ArgumentList.Add($a) }
+    foreach ($k in $Environment.Keys) {
+        if ($null -eq $Environment[$k]) { [void]$psi.Environment.Remove($k) } else { $psi.Environment[$k] = [string]$Environment[$k] }
+    }
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.RedirectStandardInput = $true
+    $p = [Diagnostics.Process]::Start($psi)
+    $out = $p.StandardOutput.ReadToEndAsync(); $err = $p.StandardError.ReadToEndAsync()
+    if ($InputText) { $p.StandardInput.Write($InputText) }
+    $p.StandardInput.Close()
+    if (-not $p.WaitForExit($TimeoutSeconds * 1000)) { $p.Kill($true); throw "$FilePath $($ArgumentList -join ' ') did not finish within $TimeoutSeconds s" }
+    $p.WaitForExit()
+    [pscustomobject]@{ ExitCode = $p.ExitCode; StdOut = $out.Result; StdErr = $err.Result }
 }

@@ -7,9 +7,12 @@ short_description: Make a boot proxy match a NetbootOci inventory
 description:
   - Runs C(Get-NetbootArtifact -InventoryPath | Test-NetbootSignature -PassThru | Save-NetbootArtifact | Set-NetbootLink)
     on the target with the NetbootOci PowerShell module.
-  - Check mode passes C(-WhatIf); the cmdlets report what would change and touch nothing.
+  - Check mode passes C(-WhatIf); the cmdlets report what would change and touch nothing, and C(changed) and the
+    diff say what a real run would change.
+  - C(changed) is true only when an OS entry or a link changed (or would, in check mode).
   - Fails when the inventory is invalid (C(error_id=InventoryInvalid), message lists file:line:column of every error)
-    or when any artifact or link failed (the others are still synced).
+    or when any artifact or link failed (the others are still synced), for example C(error_id=ManifestNotFound) for a
+    missing tag or C(error_id=RegistryUnreachable) for a registry that is down. C(msg) starts with the same id.
 options:
   inventory:
     description: Inventory files on the target (merged in order).
@@ -46,8 +49,13 @@ links:
   type: list
   elements: dict
 failures:
-  description: Error id and message of every failed artifact or link.
+  description: Error id (error_id), what failed (target) and message of every failed artifact or link.
   returned: always
   type: list
   elements: dict
+error_id:
+  description: The NetbootOci error id (README "Error ids", ErrorIds.cs) of the first failure.
+  returned: failure
+  type: str
+  sample: ManifestNotFound
 '''

@@ -8,8 +8,9 @@ using YamlDotNet.RepresentationModel;
 namespace NetbootOci.Engine.Tests.Sync
 {
     /// <summary>
-    /// examples/ansible, checked statically (no ansible or pwsh on the build machine): the module is an Ansible.Basic
-    /// PowerShell module, its options, documentation and playbook agree, and check mode reaches the cmdlets as -WhatIf.
+    /// examples/ansible, checked statically: the module is an Ansible.Basic PowerShell module, its options,
+    /// documentation and playbook agree, and check mode reaches the cmdlets as -WhatIf. tests/pester/Ansible.Tests.ps1
+    /// runs it under the real Ansible.Basic and ansible-playbook.
     /// </summary>
     public sealed class AnsibleExampleTests
     {
