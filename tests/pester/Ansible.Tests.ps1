@@ -21,7 +21,6 @@ BeforeAll {
     . "$PSScriptRoot/common.ps1"
     $script:Repo = [IO.Path]::GetFullPath([IO.Path]::Combine($PSScriptRoot, '..', '..'))
     $script:ModuleParent = Split-Path -Parent (Resolve-Path $ModuleDir).Path
-    $script:Pwsh = Get-ChildPwshCommand
     $script:AnsibleBasic = $null
     foreach ($line in @(& { try { ansible --version 2>$null } catch { } })) {
         if ($line -match 'ansible python module location = (.+)$') { $script:AnsibleBasic = Join-Path $Matches[1].Trim() 'module_utils/csharp/Ansible.Basic.cs' }
@@ -71,7 +70,7 @@ exit $rc
 
     $script:AnsibleBasicDll = Join-Path $TestDrive 'Ansible.Basic.dll'
     if (Test-Path $AnsibleBasic) {
-        $c = Invoke-ChildProcess -FilePath $Pwsh.FilePath -ArgumentList (@($Pwsh.Prefix) + @('-NoProfile', '-NonInteractive', '-File', $Harness, '', '', $AnsibleBasic, $AnsibleBasicDll))
+        $c = Invoke-ChildProcess -FilePath $PowerShellExe -ArgumentList (@($PowerShellArgs) + @('-NoProfile', '-NonInteractive', '-File', $Harness, '', '', $AnsibleBasic, $AnsibleBasicDll))
         if ($c.ExitCode) { throw "Ansible.Basic.cs did not compile: $($c.StdOut) $($c.StdErr)" }
     }
 
@@ -93,8 +92,8 @@ exit $rc
         @{ ANSIBLE_MODULE_ARGS = $moduleArgs } | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $argsPath
         $envVars = @{ PSModulePath = $ModuleParent }
         foreach ($k in $Environment.Keys) { $envVars[$k] = $Environment[$k] }
-        $r = Invoke-ChildProcess -FilePath $Pwsh.FilePath -Environment $envVars `
-            -ArgumentList (@($Pwsh.Prefix) + @('-NoProfile', '-NonInteractive', '-File', $Harness, $ModulePath, $argsPath, $AnsibleBasicDll))
+        $r = Invoke-ChildProcess -FilePath $PowerShellExe -Environment $envVars `
+            -ArgumentList (@($PowerShellArgs) + @('-NoProfile', '-NonInteractive', '-File', $Harness, $ModulePath, $argsPath, $AnsibleBasicDll))
         $text = "exit $($r.ExitCode)`nstdout:`n$($r.StdOut)`nstderr:`n$($r.StdErr)"
         try { $json = $r.StdOut.Trim() | ConvertFrom-Json } catch { throw "the module's stdout is not one JSON document: $text" }
         [pscustomobject]@{ ExitCode = $r.ExitCode; Json = $json; Text = $text }
@@ -288,8 +287,8 @@ Describe 'Ansible: examples/ansible and the README block under the real Ansible.
             $bin = Join-Path $TestDrive 'bin'
             $null = New-Item -ItemType Directory $bin
             $shim = Join-Path $bin 'PowerShell'
-            $prefix = ($Pwsh.Prefix | ForEach-Object { "'$_'" }) -join ' '
-            Set-Content -LiteralPath $shim -Value "#!/bin/sh`nexec '$($Pwsh.FilePath)' $prefix `"`$@`""
+            $prefix = ($PowerShellArgs | ForEach-Object { "'$_'" }) -join ' '
+            Set-Content -LiteralPath $shim -Value "#!/bin/sh`nexec '$($PowerShellExe)' $prefix `"`$@`""
             & chmod +x $shim
 
             # The local connection takes a module file of any extension (ssh, psrp and winrm prefer .ps1 for a

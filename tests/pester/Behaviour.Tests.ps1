@@ -305,6 +305,18 @@ Describe 'ShouldProcess on the state-changing cmdlets' -Tag 'Integration' {
             Get-TreeSnapshot $root | Should -Be $before
         }
 
+        It 'after Save -WhatIf into a root that does not exist yet, -WhatIf plans the same links a real run makes, and nothing is created' {
+            # What a scheduled sync -WhatIf or Ansible check mode does on a new OS.
+            $root = Join-Path $TestDrive 'links-not-yet'
+            $hosts = @('52:54:00:00:00:01')
+            $plan = @($artifact | Save-NetbootArtifact -Destination $root -WhatIf | Set-NetbootLink -Name $template -MacAddress $hosts -WhatIf)
+            Test-Path $root | Should -BeFalse
+            $plan.Count | Should -Be 12
+            $plan | ForEach-Object { $_.Action | Should -Be 'Created' }
+            $real = @($artifact | Save-NetbootArtifact -Destination $root | Set-NetbootLink -Name $template -MacAddress $hosts)
+            ($real | ForEach-Object { "$($_.Name) -> $($_.Target)" }) | Should -Be ($plan | ForEach-Object { "$($_.Name) -> $($_.Target)" })
+        }
+
         It '-Confirm answered No creates nothing, not even the lock file; -Confirm:$false under $ConfirmPreference creates them' {
             $saved = New-SavedRoot 'links-confirm'; $root = $saved.Destination
             $before = Get-TreeSnapshot $root

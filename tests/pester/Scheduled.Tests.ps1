@@ -12,20 +12,19 @@ BeforeAll {
     . "$PSScriptRoot/common.ps1"
     $script:Script = [IO.Path]::Combine($PSScriptRoot, '..', '..', 'examples', 'scheduled', 'netboot-sync.ps1')
     $script:ModuleParent = Split-Path -Parent (Resolve-Path $ModuleDir).Path
-    $script:Pwsh = Get-ChildPwshCommand
     $script:PwshHome = Join-Path $TestDrive 'home'
     $null = New-Item -ItemType Directory -Force $PwshHome
 
     # One scheduled run: pwsh -NoProfile -NonInteractive -File netboot-sync.ps1 ..., as netboot-sync.service would start it.
     function Invoke-Sync([string]$Dir, [string]$Inventory, [string[]]$Extra = @(), [hashtable]$Environment = @{}) {
-        $argv = @($Pwsh.Prefix) + @('-NoProfile', '-NonInteractive', '-File', $Script)
+        $argv = @($PowerShellArgs) + @('-NoProfile', '-NonInteractive', '-File', $Script)
         if ($Inventory) { $argv += @('-InventoryPath', $Inventory) }
         if ($Dir) { $argv += @('-LogPath', "$Dir/log/sync.log", '-StatePath', "$Dir/state/last-sync.json", '-LockPath', "$Dir/lock/netboot-sync.lock") }
         # The environment netboot-sync.service gives it (the commented PowerShell lines): the module folder's
         # parent on PSModulePath and a writable HOME for pwsh's own cache.
         $envVars = @{ PSModulePath = $ModuleParent; HOME = $PwshHome; XDG_CACHE_HOME = $null; XDG_DATA_HOME = $null; XDG_CONFIG_HOME = $null; POWERSHELL_TELEMETRY_OPTOUT = '1' }
         foreach ($k in $Environment.Keys) { $envVars[$k] = $Environment[$k] }
-        $r = Invoke-ChildProcess -FilePath $Pwsh.FilePath -ArgumentList ($argv + $Extra) -Environment $envVars
+        $r = Invoke-ChildProcess -FilePath $PowerShellExe -ArgumentList ($argv + $Extra) -Environment $envVars
         $r | Add-Member -NotePropertyName Text -NotePropertyValue "exit $($r.ExitCode)`nstdout:`n$($r.StdOut)`nstderr:`n$($r.StdErr)" -PassThru
     }
     function Read-State([string]$Dir) { Get-Content -Raw "$Dir/state/last-sync.json" | ConvertFrom-Json }
@@ -33,8 +32,8 @@ BeforeAll {
 
     # A pwsh that holds the lock the way the script takes it (FileShare.None) until the test kills it.
     function Start-LockHolder([string]$LockPath) {
-        $psi = [Diagnostics.ProcessStartInfo]::new($Pwsh.FilePath)
-        foreach ($a in @($Pwsh.Prefix) + @('-NoProfile', '-NonInteractive', '-Command',
+        $psi = [Diagnostics.ProcessStartInfo]::new($PowerShellExe)
+        foreach ($a in @($PowerShellArgs) + @('-NoProfile', '-NonInteractive', '-Command',
                 "`$ErrorActionPreference = 'Stop'; `$null = New-Item -ItemType Directory -Force (Split-Path '$LockPath'); `$f = [IO.File]::Open('$LockPath', 'OpenOrCreate', 'ReadWrite', 'None'); 'locked'; Start-Sleep 60")) { $psi.ArgumentList.Add($a) }
         $psi.UseShellExecute = $false; $psi.RedirectStandardOutput = $true
         $p = [Diagnostics.Process]::Start($psi)
@@ -281,8 +280,8 @@ Describe 'examples/scheduled/netboot-sync.ps1 run as a process' -Tag 'Integratio
             $null = New-Item -ItemType Directory $site
             $null = New-TestLayout $site -Name alpine -Version '3.20'
             function Invoke-Block([string]$Inventory) {
-                $r = Invoke-ChildProcess -FilePath $Pwsh.FilePath -Environment @{ PSModulePath = $ModuleParent } `
-                    -ArgumentList (@($Pwsh.Prefix) + @('-NoProfile', '-NonInteractive', '-File', $block, '-InventoryPath', $Inventory))
+                $r = Invoke-ChildProcess -FilePath $PowerShellExe -Environment @{ PSModulePath = $ModuleParent } `
+                    -ArgumentList (@($PowerShellArgs) + @('-NoProfile', '-NonInteractive', '-File', $block, '-InventoryPath', $Inventory))
                 $r | Add-Member -NotePropertyName Text -NotePropertyValue "exit $($r.ExitCode)`n$($r.StdOut)`n$($r.StdErr)" -PassThru
             }
         }
@@ -324,7 +323,7 @@ Describe 'examples/scheduled/netboot-sync.ps1 run as a process' -Tag 'Integratio
             }
             $probe = ($assign -join "`n") + "`n[ordered]@{ InventoryPath = @(`$InventoryPath); LogPath = `$LogPath; StatePath = `$StatePath; LockPath = `$LockPath } | ConvertTo-Json -Compress"
             function Get-Defaults([hashtable]$Environment) {
-                $r = Invoke-ChildProcess -FilePath $Pwsh.FilePath -ArgumentList (@($Pwsh.Prefix) + @('-NoProfile', '-NonInteractive', '-Command', $probe)) -Environment $Environment
+                $r = Invoke-ChildProcess -FilePath $PowerShellExe -ArgumentList (@($PowerShellArgs) + @('-NoProfile', '-NonInteractive', '-Command', $probe)) -Environment $Environment
                 if ($r.ExitCode) { throw $r.StdErr }
                 $r.StdOut | ConvertFrom-Json
             }

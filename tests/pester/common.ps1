@@ -72,18 +72,54 @@ function Stop-TestRegistry($Registry) { if ($Registry -and -not $Registry.Proces
 
 function Get-ErrorId($ErrorRecord) { $ErrorRecord.FullyQualifiedErrorId.Split(',')[0] }
 
-# The PowerShell running this suite, for child processes (a fresh session, a script run as a scheduler runs it):
-# & $PowerShellExe @PowerShellArgs -NoProfile -File x.ps1. When pwsh is the .NET tool the process is dotnet, so
-# the child is `dotnet <PSHOME>/pwsh.dll`; otherwise the process itself (pwsh, powershell.exe).
+# The PowerShell running this suite, for child processes (a fresh session, a script run as a scheduler or
+# Ansible runs it): & $PowerShellExe @PowerShellArgs -NoProfile -File x.ps1. When pwsh is the .NET tool the
+# process is dotnet, so the child is `dotnet <PSHOME>/pwsh.dll`; otherwise the process itself (pwsh, powershell.exe).
 $PowerShellExe = (Get-Process -Id $PID).Path
 $PowerShellArgs = @()
 if ([IO.Path]::GetFileNameWithoutExtension($PowerShellExe) -eq 'dotnet') { $PowerShellArgs = @(Join-Path $PSHOME 'pwsh.dll') }
 
-# A fresh PowerShell like the one running the tests (pwsh, `dotnet pwsh.dll` from the tool manifest, or
-# powershell.exe), for tests that must meet the module as a new session does: autoloading through
-# PSModulePath, an installed copy, process-wide settings such as the TLS trust store read at start-up.
-# -Environment adds or (with $null) removes variables; stdin is closed, so a prompt nobody answers fails
-# instead of hanging; a child still running after -TimeoutSeconds is killed (by its id) and reported.
+# Runs a program with exactly these arguments and extra environment (a $null value removes a variable); returns
+# ExitCode, StdOut, StdErr. Stdin gets -InputText and is closed, so a prompt nobody answers fails instead of
+# hanging; a process that outlives -TimeoutSeconds is killed (by its id) and the test fails with its output.
+function Invoke-ChildProcess {
+    param(
+        [Parameter(Mandatory)] [string]$FilePath,
+        [string[]]$ArgumentList = @(),
+        [hashtable]$Environment = @{},
+        [string]$WorkingDirectory = (Get-Location).ProviderPath,
+        [string]$InputText,
+        [int]$TimeoutSeconds = 120
+    )
+    $psi = New-Object Diagnostics.ProcessStartInfo $FilePath
+    if ($psi.PSObject.Properties['ArgumentList']) { foreach ($a in $ArgumentList) { $psi.ArgumentList.Add($a) } }
+    else {
+        # .NET Framework (Windows PowerShell 5.1) has only the command-line string: quote as the C runtime parses it.
+        $psi.Arguments = (@(foreach ($a in $ArgumentList) { '"' + (($a -replace '(\\*)"', '$1$1\"') -replace '(\\+)$', '$1$1') + '"' })) -join ' '
+    }
+    foreach ($k in $Environment.Keys) {
+        if ($null -eq $Environment[$k]) { [void]$psi.EnvironmentVariables.Remove($k) } else { $psi.EnvironmentVariables[$k] = [string]$Environment[$k] }
+    }
+    $psi.WorkingDirectory = $WorkingDirectory
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.RedirectStandardInput = $true
+    $p = [Diagnostics.Process]::Start($psi)
+    try {
+        $out = $p.StandardOutput.ReadToEndAsync(); $err = $p.StandardError.ReadToEndAsync()
+        if ($InputText) { $p.StandardInput.Write($InputText) }
+        $p.StandardInput.Close()
+        if (-not $p.WaitForExit($TimeoutSeconds * 1000)) {
+            Stop-Process -Id $p.Id -Force -ErrorAction Ignore
+            throw "$FilePath $($ArgumentList -join ' ') did not finish within $TimeoutSeconds s (killed). Output so far:`n$($out.Result)`n$($err.Result)"
+        }
+        $p.WaitForExit()
+        [pscustomobject]@{ ExitCode = $p.ExitCode; StdOut = $out.Result; StdErr = $err.Result }
+    }
+    finally { $p.Dispose() }
+}
+
+# A fresh PowerShell like the one running the tests, for tests that must meet the module as a new session does:
+# autoloading through PSModulePath, an installed copy, process-wide settings such as the TLS trust store.
 function Invoke-NetbootChildPwsh {
     param(
         [Parameter(Mandatory)] [string]$File,
@@ -92,60 +128,6 @@ function Invoke-NetbootChildPwsh {
         [hashtable]$Environment = @{},
         [int]$TimeoutSeconds = 180
     )
-    $exe = (Get-Process -Id $PID).Path
-    $argv = @()
-    # `dotnet pwsh` runs pwsh.dll under the dotnet host: the child needs the same dll.
-    if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $argv += [Environment]::GetCommandLineArgs()[0] }
-    $argv += @('-NoProfile', '-NonInteractive', '-File', $File) + $Arguments
-    $quoted = foreach ($a in $argv) { '"' + (($a -replace '(\\*)"', '$1$1\"') -replace '(\\+)$', '$1$1') + '"' }
-    $psi = New-Object Diagnostics.ProcessStartInfo $exe
-    $psi.Arguments = $quoted -join ' '
-    $psi.WorkingDirectory = $WorkingDirectory
-    $psi.UseShellExecute = $false
-    $psi.RedirectStandardInput = $true
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardError = $true
-    foreach ($name in $Environment.Keys) {
-        if ($null -eq $Environment[$name]) { $psi.EnvironmentVariables.Remove($name) } else { $psi.EnvironmentVariables[$name] = [string]$Environment[$name] }
-    }
-    $process = [Diagnostics.Process]::Start($psi)
-    try {
-        $process.StandardInput.Close()
-        $stdout = $process.StandardOutput.ReadToEndAsync()
-        $stderr = $process.StandardError.ReadToEndAsync()
-        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
-            Stop-Process -Id $process.Id -Force -ErrorAction Ignore
-            throw "$File did not finish within $TimeoutSeconds s (killed). Output so far:`n$($stdout.Result)`n$($stderr.Result)"
-        }
-        $process.WaitForExit()
-        [pscustomobject]@{ ExitCode = $process.ExitCode; StdOut = $stdout.Result; StdErr = $stderr.Result }
-    }
-    finally { $process.Dispose() }
-
-# Child pwsh processes (the unattended examples run as processes, the way a timer or Ansible starts them).
-# The pwsh running the tests is reused; as a .NET tool it is `dotnet pwsh.dll`, so the dll comes first.
-function Get-ChildPwshCommand {
-    $exe = (Get-Process -Id $PID).Path
-    $prefix = @()
-    if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $prefix = @([Reflection.Assembly]::GetEntryAssembly().Location) }
-    [pscustomobject]@{ FilePath = $exe; Prefix = $prefix }
-}
-
-# Runs a program with exactly these arguments and extra environment (a $null value removes a variable);
-# returns ExitCode, StdOut, StdErr. A process that outlives -TimeoutSeconds is killed and the test fails.
-function Invoke-ChildProcess([string]$FilePath, [string[]]$ArgumentList = @(), [hashtable]$Environment = @{}, [string]$InputText, [int]$TimeoutSeconds = 120) {
-    $psi = [Diagnostics.ProcessStartInfo]::new($FilePath)
-    foreach ($a in $ArgumentList) { $psi.ArgumentList.Add($a) }
-    foreach ($k in $Environment.Keys) {
-        if ($null -eq $Environment[$k]) { [void]$psi.Environment.Remove($k) } else { $psi.Environment[$k] = [string]$Environment[$k] }
-    }
-    $psi.UseShellExecute = $false
-    $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.RedirectStandardInput = $true
-    $p = [Diagnostics.Process]::Start($psi)
-    $out = $p.StandardOutput.ReadToEndAsync(); $err = $p.StandardError.ReadToEndAsync()
-    if ($InputText) { $p.StandardInput.Write($InputText) }
-    $p.StandardInput.Close()
-    if (-not $p.WaitForExit($TimeoutSeconds * 1000)) { $p.Kill($true); throw "$FilePath $($ArgumentList -join ' ') did not finish within $TimeoutSeconds s" }
-    $p.WaitForExit()
-    [pscustomobject]@{ ExitCode = $p.ExitCode; StdOut = $out.Result; StdErr = $err.Result }
+    Invoke-ChildProcess -FilePath $PowerShellExe -ArgumentList (@($PowerShellArgs) + @('-NoProfile', '-NonInteractive', '-File', $File) + $Arguments) `
+        -WorkingDirectory $WorkingDirectory -Environment $Environment -TimeoutSeconds $TimeoutSeconds
 }

@@ -74,6 +74,9 @@ namespace NetbootOci.Commands
                 WriteEngineError(e);
                 return;
             }
+            // After Save -WhatIf nothing is deployed yet: plan from what Save would deploy, so -WhatIf describes the
+            // whole change (a scheduled sync or Ansible check mode on a new OS), never touching the root.
+            if (InputObject != null && WhatIfInEffect()) request.PlannedFiles = LinkRequest.EntryNames(InputObject);
             bool fromInventory = InputObject != null && (InputObject.Aliases != null || InputObject.MacAddress != null);
             if (fromInventory && request.Names.Count == 0 && request.MacAddresses.Count == 0 && !request.Prune)
             {

@@ -35,7 +35,9 @@ namespace NetbootOci.Engine.Deploy.Links
             if (templates.Count == 0 && macs.Count == 0 && !request.Prune)
                 throw new NetbootException(ErrorIds.InvalidArgument, FailureKind.InvalidArgument, "Nothing to link: give -Name templates and/or -MacAddress hosts (or -Prune).");
             string root = RootPaths.NormaliseRoot(request.Root);
-            if (!Directory.Exists(root))
+            // A planned entry (-WhatIf after Save -WhatIf) may be in a root Save has not made yet.
+            bool planned = request.PlannedFiles != null;
+            if (!Directory.Exists(root) && !planned)
                 throw new NetbootException(ErrorIds.PathNotFound, FailureKind.ObjectNotFound, $"The root '{root}' does not exist.", root);
             if (string.IsNullOrWhiteSpace(request.Entry))
                 throw new NetbootException(ErrorIds.InvalidArgument, FailureKind.InvalidArgument, "No OS entry given (-Path / --entry, or a Save result).");
@@ -46,7 +48,8 @@ namespace NetbootOci.Engine.Deploy.Links
             string[] entryParts = RootPaths.Below(root, Path.IsPathRooted(request.Entry) ? request.Entry : Path.Combine(root, request.Entry), "The OS entry");
             var entryPhysical = RootPaths.Resolve(root, entryParts, RootPaths.Name(entryParts));
             string entryDir = RootPaths.Join(root, entryPhysical);
-            if (!Directory.Exists(entryDir))
+            bool deployed = Directory.Exists(entryDir);
+            if (!deployed && !planned)
                 throw new NetbootException(ErrorIds.PathNotFound, FailureKind.ObjectNotFound, $"The OS entry '{RootPaths.Join(root, entryParts)}' is not a deployed directory.", request.Entry);
 
             var values = new Dictionary<string, string?>
@@ -56,7 +59,7 @@ namespace NetbootOci.Engine.Deploy.Links
                 ["arch"] = request.Architecture ?? FromEnd(entryParts, 1),
             };
 
-            var files = SelectFiles(root, entryParts, entryDir, request.Files);
+            var files = deployed ? SelectFiles(root, entryParts, entryDir, request.Files) : Select(request.PlannedFiles!, request.Files, RootPaths.Join(root, entryParts));
 
             var desired = new List<Desired>();
             foreach (var t in templates) Expand(t, values, null, entryParts, files, linkType, desired);
@@ -110,13 +113,19 @@ namespace NetbootOci.Engine.Deploy.Links
                 var physical = RootPaths.Resolve(root, entryParts.Concat(new[] { name }), RootPaths.Name(entryParts.Concat(new[] { name })));
                 if (File.Exists(RootPaths.Join(root, physical))) names.Add(name);
             }
+            return Select(names, wanted, RootPaths.Join(root, entryParts));
+        }
+
+        /// <summary>Of the entry's <paramref name="names"/>, the <paramref name="wanted"/> ones (all when none is named).</summary>
+        static List<string> Select(List<string> names, List<string> wanted, string entryShown)
+        {
             if (wanted.Count == 0) return names;
             foreach (var w in wanted)
             {
                 RootPaths.CheckComponent(w, "-File");
                 if (!names.Contains(w))
                     throw new NetbootException(ErrorIds.PathNotFound, FailureKind.ObjectNotFound,
-                        $"The OS entry '{RootPaths.Join(root, entryParts)}' has no file '{w}' (it has: {string.Join(", ", names)}).", w);
+                        $"The OS entry '{entryShown}' has no file '{w}' (it has: {string.Join(", ", names)}).", w);
             }
             return wanted.Distinct().ToList();
         }

@@ -29,6 +29,22 @@ namespace NetbootOci.Engine.Deploy.Links
         public bool Prune { get; set; }
         /// <summary>Replace (and adopt) names this module did not create.</summary>
         public bool Force { get; set; }
+        /// <summary>
+        /// What the OS entry will hold once Save has deployed it (its files and entry-point links). Set only to plan
+        /// under -WhatIf after a Save -WhatIf, when the entry does not exist yet; a real run always reads the entry.
+        /// </summary>
+        public List<string>? PlannedFiles { get; set; }
+
+        /// <summary>The names a Save result's entry holds: its files, then the entry-point links Save makes.</summary>
+        public static List<string> EntryNames(SaveResult saved)
+        {
+            var names = new List<string>(saved.Files);
+            if (saved.EntryPoint != null) names.Add("boot");
+            if (saved.AltEntryPoint != null) names.Add("boot-alt");
+            if (saved.LegacyEntryPoint != null) names.Add("boot-legacy");
+            names.Sort(StringComparer.Ordinal); // the order a deployed entry is read in
+            return names;
+        }
 
         /// <summary>A request for what Save deployed: its root, OS entry, name, version and architecture.</summary>
         public static LinkRequest For(SaveResult saved) => new LinkRequest
