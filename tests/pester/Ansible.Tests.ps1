@@ -347,7 +347,9 @@ all:
 
         It 'check mode on a new proxy reports what would change and touches nothing' {
             Test-Path (Join-Path $site 'tftp-check') | Should -BeFalse
-            $play.check.PSObject.Properties.Name | Should -Not -Contain 'failed' -Because ($play.check | ConvertTo-Json -Depth 5)
+            $play.check.failed | Should -Not -BeTrue -Because ($play.check | ConvertTo-Json -Depth 5)
+            @($play.check.failures).Count | Should -Be 0
+            @($play.check.links).Count | Should -BeGreaterThan 0   # the links it would make, planned from what Save would deploy
             $play.check.changed | Should -BeTrue
             $play.check.artifacts[0].changed | Should -BeTrue
         }
