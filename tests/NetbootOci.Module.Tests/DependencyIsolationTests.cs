@@ -20,6 +20,11 @@ namespace NetbootOci.Module.Tests
     public class DependencyIsolationTests
     {
         static string BinDir => Path.Combine(ModuleLayout.ModuleDir, "bin");
+        /// <summary>The maintained BouncyCastle (BouncyCastle.Cryptography 2.x; the retired Portable.BouncyCastle shipped BouncyCastle.Crypto.dll).</summary>
+        const string BouncyCastleFile = "BouncyCastle.Cryptography.dll";
+
+        /// <summary>One zstd frame by hand (magic, single-segment header with a 1-byte size, one raw last block): "hello".</summary>
+        static readonly byte[] HelloFrame = { 0x28, 0xB5, 0x2F, 0xFD, 0x20, 0x05, 0x29, 0x00, 0x00, (byte)'h', (byte)'e', (byte)'l', (byte)'l', (byte)'o' };
 
         static string OtherYamlDotNet()
         {
@@ -40,13 +45,13 @@ namespace NetbootOci.Module.Tests
         }
 
         /// <summary>
-        /// A "future" BouncyCastle.Crypto 99 with the real public key (the runtime does not check strong-name
+        /// A "future" BouncyCastle.Cryptography 99 with the real public key (the runtime does not check strong-name
         /// signatures, so this is what a newer release looks like to the binder): the case where a context
         /// without its own copies would take the default context's newer version instead of ours.
         /// </summary>
         static Assembly NewerBouncyCastleInDefaultContext()
         {
-            AssemblyName real = AssemblyName.GetAssemblyName(Path.Combine(BinDir, "BouncyCastle.Crypto.dll"));
+            AssemblyName real = AssemblyName.GetAssemblyName(Path.Combine(BinDir, BouncyCastleFile));
             var name = new AssemblyName(real.Name!) { Version = new Version(99, 0, 0, 0), CultureInfo = System.Globalization.CultureInfo.InvariantCulture };
             name.SetPublicKey(real.GetPublicKey());
             var builder = new PersistedAssemblyBuilder(name, typeof(object).Assembly);
@@ -99,10 +104,20 @@ namespace NetbootOci.Module.Tests
             Assert.NotEqual(engineYaml.GetType("YamlDotNet.Serialization.Deserializer"), other.GetType("YamlDotNet.Serialization.Deserializer"));
 
             // A newer version in the default context does not win over the engine's own either.
-            AssemblyName shippedBouncy = AssemblyName.GetAssemblyName(Path.Combine(BinDir, "BouncyCastle.Crypto.dll"));
+            AssemblyName shippedBouncy = AssemblyName.GetAssemblyName(Path.Combine(BinDir, BouncyCastleFile));
             Assembly engineBouncy = engineContext.LoadFromAssemblyName(shippedBouncy);
-            Assert.Equal(Path.Combine(BinDir, "BouncyCastle.Crypto.dll"), engineBouncy.Location);
+            Assert.Equal(Path.Combine(BinDir, BouncyCastleFile), engineBouncy.Location);
             Assert.Equal(shippedBouncy.Version, engineBouncy.GetName().Version);
+
+            // The managed zstd decoder is in bin/ and loads privately too: the engine decompresses through it.
+            AssemblyName shippedZstd = AssemblyName.GetAssemblyName(Path.Combine(BinDir, "ZstdSharp.dll"));
+            Assembly engineZstd = engineContext.LoadFromAssemblyName(shippedZstd);
+            Assert.Equal(Path.Combine(BinDir, "ZstdSharp.dll"), engineZstd.Location);
+            var decompressed = new MemoryStream();
+            engine.GetType("NetbootOci.Engine.Store.ZstdDecompressor", throwOnError: true)!.GetMethod("Decompress")!
+                .Invoke(null, new object[] { new MemoryStream(HelloFrame), decompressed, "'hello' of test", System.Threading.CancellationToken.None });
+            Assert.Equal("hello", System.Text.Encoding.ASCII.GetString(decompressed.ToArray()));
+            Assert.Contains(engineContext.Assemblies, a => a.GetName().Name == "ZstdSharp");
 
             // The default context still sees only the others' versions: nothing of bin/ but the engine leaked into it.
             Assert.Same(other, AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName("YamlDotNet")));
@@ -124,6 +139,11 @@ namespace NetbootOci.Module.Tests
             Assert.Null(fromBin.Invoke(resolver, new object[] { new AssemblyName("Newtonsoft.Json, Version=13.0.0.0") }));
             var served = (Assembly)fromBin.Invoke(resolver, new object[] { new AssemblyName("NetbootOci.Engine, Version=0.0.0.1") })!;
             Assert.Equal("NetbootOci.Engine", served.GetName().Name);
+            foreach (string dependency in new[] { "ZstdSharp", "BouncyCastle.Cryptography" })
+            {
+                var servedDependency = (Assembly?)fromBin.Invoke(resolver, new object[] { new AssemblyName(dependency + ", Version=0.0.0.1") });
+                Assert.Equal(dependency, servedDependency?.GetName().Name);
+            }
         }
     }
 }

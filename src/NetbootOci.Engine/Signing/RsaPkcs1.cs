@@ -19,7 +19,7 @@ namespace NetbootOci.Engine.Signing
             try { opened = engine.ProcessBlock(signature, 0, signature.Length); }
             catch (Org.BouncyCastle.Crypto.InvalidCipherTextException) { return false; }
             catch (Org.BouncyCastle.Crypto.DataLengthException) { return false; }
-            return Org.BouncyCastle.Utilities.Arrays.ConstantTimeAreEqual(opened, DigestInfo(digest, hash));
+            return Org.BouncyCastle.Utilities.Arrays.FixedTimeEquals(opened, DigestInfo(digest, hash));
         }
 
         public static byte[] Sign(RsaKeyParameters privateKey, byte[] digest)

@@ -34,7 +34,7 @@ namespace NetbootOci.Engine.Signing
             var expected = Tag(polyKey, box, TagSize, box.Length - TagSize);
             var actual = new byte[TagSize];
             Array.Copy(box, 0, actual, 0, TagSize);
-            if (!Arrays.ConstantTimeAreEqual(expected, actual)) return null;
+            if (!Arrays.FixedTimeEquals(expected, actual)) return null;
             var message = new byte[box.Length - TagSize];
             stream.ProcessBytes(box, TagSize, message.Length, message, 0);
             return message;

@@ -85,11 +85,11 @@ namespace NetbootOci.Engine.Signing
             try { info = Org.BouncyCastle.Asn1.X509.SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(der)); }
             catch (Exception e) when (IsParseFailure(e)) { throw Invalid(source, "the PUBLIC KEY block is not DER SubjectPublicKeyInfo", e); }
             if (info == null) throw Invalid(source, "the PUBLIC KEY block is empty", null);
-            var oid = info.AlgorithmID.Algorithm;
+            var oid = info.Algorithm.Algorithm;
             string algorithm;
             if (oid.Equals(X9ObjectIdentifiers.IdECPublicKey))
             {
-                var curve = info.AlgorithmID.Parameters as DerObjectIdentifier;
+                var curve = info.Algorithm.Parameters as DerObjectIdentifier;
                 if (curve == null) throw Unsupported(source, "the ECDSA key does not name its curve (explicit curve parameters are not supported)");
                 if (curve.Equals(SecObjectIdentifiers.SecP256r1)) algorithm = "ECDSA-P256";
                 else if (curve.Equals(SecObjectIdentifiers.SecP384r1)) algorithm = "ECDSA-P384";
