@@ -112,12 +112,6 @@ exit $rc
 }
 
 Describe 'Ansible: examples/ansible and the README block under the real Ansible.Basic' -Tag 'Integration' {
-    Context 'on Windows' -Skip:(-not $onWindows) {
-        It 'is tested on Linux only' {
-            Set-ItResult -Skipped -Because 'these tests compile Ansible.Basic from the Debian ansible-core and use Linux paths; on Windows Ansible ships its own wrapper'
-        }
-    }
-
     Context 'library/netboot_sync.ps1' -Skip:($onWindows -or $noAnsible) {
         BeforeAll {
             $module = Join-Path $Repo 'examples/ansible/library/netboot_sync.ps1'

@@ -51,12 +51,6 @@ BeforeAll {
 }
 
 Describe 'examples/scheduled/netboot-sync.ps1 run as a process' -Tag 'Integration' {
-    Context 'on Windows' -Skip:(-not $onWindows) {
-        It 'is tested on Linux only' {
-            Set-ItResult -Skipped -Because 'these tests use Linux peers and paths (FHS defaults, flock, docker-registry); the Windows task runs the same script with the ProgramData defaults'
-        }
-    }
-
     Context 'against an OCI image layout' -Skip:$onWindows {
         BeforeAll {
             $site = Join-Path $TestDrive 'site'

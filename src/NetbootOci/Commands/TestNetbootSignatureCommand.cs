@@ -11,7 +11,8 @@ namespace NetbootOci.Commands
     /// <summary>
     /// Verifies cosign signatures (classic .sig and Sigstore bundle referrers) of artifacts with trusted public keys,
     /// offline. Returns one $true/$false per artifact or reference (an index reference: every platform manifest it lists);
-    /// -Detailed returns a SignatureResult per manifest; -PassThru passes on only verified artifacts and warns about the rest.
+    /// -Detailed returns a SignatureResult per manifest; -PassThru passes on only accepted artifacts and reports each refused
+    /// one as a non-terminating error with its id.
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "NetbootSignature", DefaultParameterSetName = ArtifactSet)]
     [OutputType(typeof(bool), typeof(SignatureResult), typeof(NetbootArtifact))]
