@@ -229,11 +229,8 @@ Describe 'Ansible: examples/ansible and the README block under the real Ansible.
     Context "README.md's Ansible block" -Skip:($onWindows -or $noAnsible) {
         BeforeAll {
             # The block after the paragraph that starts "Ansible (", as a module file.
-            $readme = Get-Content -Raw (Join-Path $Repo 'README.md')
-            $m = [regex]::Match($readme, '(?ms)^Ansible \(.*?^```powershell\r?\n(.*?)^```')
-            if (-not $m.Success) { throw "README.md has no Ansible PowerShell block" }
             $module = Join-Path $TestDrive 'readme_netboot.ps1'
-            Set-Content -LiteralPath $module -Value $m.Groups[1].Value
+            Set-Content -LiteralPath $module -Value (Get-ReadmeBlock '^Ansible \(')
             $site = Join-Path $TestDrive 'readme-site'
             $null = New-Item -ItemType Directory $site
             $layout = New-TestLayout $site -Name alpine -Version '3.20'

@@ -19,12 +19,7 @@ BeforeAll {
     $script:Password = 'Pw-' + [guid]::NewGuid().ToString('N')
 
     # The pipeline exactly as README.md shows it: the powershell block after "syncs with no extra parameters".
-    function Get-ReadmePipeline {
-        $readme = Get-Content -Raw ([IO.Path]::Combine($PSScriptRoot, '..', '..', 'README.md'))
-        $m = [regex]::Match($readme, 'a whole site syncs with no extra parameters:\s*```powershell\r?\n(?<code>.*?)```', 'Singleline')
-        if (-not $m.Success) { throw 'README.md no longer shows the inventory pipeline after "a whole site syncs with no extra parameters:"' }
-        $m.Groups['code'].Value
-    }
+    function Get-ReadmePipeline { Get-ReadmeBlock 'a whole site syncs with no extra parameters:' }
 
     # Every path under a root: D(irectory), F(ile) with its SHA-256, L(ink) with its stored target text. The
     # ownership record (.netboot-oci/links.json) holds no timestamps, so it is compared byte for byte too.

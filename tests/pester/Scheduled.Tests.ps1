@@ -265,11 +265,8 @@ Describe 'examples/scheduled/netboot-sync.ps1 run as a process' -Tag 'Integratio
 
     Context "README.md's scheduled-script block" -Skip:$onWindows {
         BeforeAll {
-            $readme = Get-Content -Raw ([IO.Path]::Combine($PSScriptRoot, '..', '..', 'README.md'))
-            $m = [regex]::Match($readme, '(?ms)^Scheduled script \(.*?^```powershell\r?\n(.*?)^```')
-            if (-not $m.Success) { throw 'README.md has no scheduled-script PowerShell block' }
             $block = Join-Path $TestDrive 'readme-sync.ps1'
-            Set-Content -LiteralPath $block -Value $m.Groups[1].Value
+            Set-Content -LiteralPath $block -Value (Get-ReadmeBlock '^Scheduled script \(')
             $site = Join-Path $TestDrive 'readme-site'
             $null = New-Item -ItemType Directory $site
             $null = New-TestLayout $site -Name alpine -Version '3.20'

@@ -131,3 +131,12 @@ function Invoke-NetbootChildPwsh {
     Invoke-ChildProcess -FilePath $PowerShellExe -ArgumentList (@($PowerShellArgs) + @('-NoProfile', '-NonInteractive', '-File', $File) + $Arguments) `
         -WorkingDirectory $WorkingDirectory -Environment $Environment -TimeoutSeconds $TimeoutSeconds
 }
+
+# The first ```powershell block of README.md after the text matching -After (a regex, e.g. '(?m)^Ansible \('),
+# so a test runs a documented block exactly as README shows it. Throws when README no longer has it.
+function Get-ReadmeBlock([Parameter(Mandatory)] [string]$After) {
+    $readme = Get-Content -Raw ([IO.Path]::Combine($PSScriptRoot, '..', '..', 'README.md'))
+    $m = [regex]::Match($readme, "(?s)$After.*?^``````powershell\r?\n(?<code>.*?)^``````", 'Multiline')
+    if (-not $m.Success) { throw "README.md has no PowerShell block after /$After/" }
+    $m.Groups['code'].Value
+}
