@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+
 namespace NetbootOci
 {
     /// <summary>
@@ -67,5 +70,62 @@ namespace NetbootOci
         // Inventory and sync
         public const string InventoryInvalid = "InventoryInvalid";
         public const string SyncFailed = "SyncFailed";
+
+        /// <summary>
+        /// The category each id is reported with, one per id (the README table): what a script sees in
+        /// <c>$_.CategoryInfo.Category</c>, whichever layer raised the failure and however it classified it.
+        /// </summary>
+        public static FailureKind CategoryOf(string errorId) =>
+            Categories.TryGetValue(errorId, out FailureKind kind) ? kind : FailureKind.NotSpecified;
+
+        static readonly Dictionary<string, FailureKind> Categories = new Dictionary<string, FailureKind>(StringComparer.Ordinal)
+        {
+            [InvalidReference] = FailureKind.InvalidArgument,
+            [InvalidDigest] = FailureKind.InvalidArgument,
+            [InvalidArgument] = FailureKind.InvalidArgument,
+            [PathNotFound] = FailureKind.ObjectNotFound,
+            [RegistryUnreachable] = FailureKind.ConnectionError,
+            [RegistryError] = FailureKind.InvalidResult,
+            [AuthenticationFailed] = FailureKind.AuthenticationError,
+            [AccessDenied] = FailureKind.PermissionDenied,
+            [ManifestNotFound] = FailureKind.ObjectNotFound,
+            [BlobNotFound] = FailureKind.ObjectNotFound,
+            [RepositoryNotFound] = FailureKind.ObjectNotFound,
+            [ManifestTooLarge] = FailureKind.InvalidData,
+            [ManifestInvalid] = FailureKind.InvalidData,
+            [DigestMismatch] = FailureKind.InvalidData,
+            [SizeMismatch] = FailureKind.InvalidData,
+            [InsecureRedirect] = FailureKind.SecurityError,
+            [TransferStalled] = FailureKind.OperationTimeout,
+            [CredentialHelperFailed] = FailureKind.AuthenticationError,
+            [LayoutInvalid] = FailureKind.InvalidData,
+            [UnknownFormat] = FailureKind.InvalidData,
+            [MetadataMissing] = FailureKind.InvalidData,
+            [UnsafeFileName] = FailureKind.SecurityError,
+            [DuplicateFileName] = FailureKind.InvalidData,
+            [SuspiciousContent] = FailureKind.InvalidData,
+            [InsufficientSpace] = FailureKind.ResourceUnavailable,
+            [StoreLocked] = FailureKind.ResourceBusy,
+            [StaleLock] = FailureKind.ResourceBusy,
+            [PathEscapesRoot] = FailureKind.SecurityError,
+            [DecompressionFailed] = FailureKind.InvalidData,
+            [TooManyLayers] = FailureKind.InvalidData,
+            [PublishRejected] = FailureKind.InvalidResult,
+            [EntryPointNotFound] = FailureKind.InvalidArgument,
+            [InvalidName] = FailureKind.InvalidArgument,
+            [UnknownArchitecture] = FailureKind.InvalidArgument,
+            [SignatureNotFound] = FailureKind.SecurityError,
+            [SignatureInvalid] = FailureKind.SecurityError,
+            [KeyInvalid] = FailureKind.InvalidData,
+            [KeyPasswordWrong] = FailureKind.AuthenticationError,
+            [KeyUnsupported] = FailureKind.NotImplemented,
+            [TransparencyLogMissing] = FailureKind.SecurityError,
+            [LinkConflict] = FailureKind.ResourceExists,
+            [InvalidMacAddress] = FailureKind.InvalidArgument,
+            [LinkFailed] = FailureKind.WriteError,
+            [LinkRecordInvalid] = FailureKind.InvalidData,
+            [InventoryInvalid] = FailureKind.InvalidData,
+            [SyncFailed] = FailureKind.NotSpecified,
+        };
     }
 }

@@ -2,7 +2,10 @@ using System;
 
 namespace NetbootOci
 {
-    /// <summary>What kind of failure an error is; the cmdlet layer maps it to an ErrorCategory.</summary>
+    /// <summary>
+    /// What kind of failure an error is: the engine branches on it (retry, skip a bad signature); the category a
+    /// user sees is the error id's (<see cref="ErrorIds.CategoryOf"/>). Names are those of PowerShell's ErrorCategory.
+    /// </summary>
     public enum FailureKind
     {
         InvalidArgument,
@@ -17,6 +20,10 @@ namespace NetbootOci
         WriteError,
         OperationStopped,
         NotImplemented,
+        ResourceExists,
+        InvalidResult,
+        OperationTimeout,
+        NotSpecified,
     }
 
     /// <summary>

@@ -90,7 +90,7 @@ namespace NetbootOci.Commands
         /// <summary>Writes an engine failure as a non-terminating error with its stable id, category and target.</summary>
         protected void WriteEngineError(NetbootException e) => WriteError(ToErrorRecord(e));
 
-        protected static ErrorRecord ToErrorRecord(NetbootException e) => new ErrorRecord(e, e.ErrorId, Map(e.Kind), e.Target);
+        protected static ErrorRecord ToErrorRecord(NetbootException e) => new ErrorRecord(e, e.ErrorId, Map(ErrorIds.CategoryOf(e.ErrorId)), e.Target);
 
         /// <summary>
         /// A failure of one artifact among several: the record's TargetObject is the artifact (a script can retry
@@ -107,7 +107,7 @@ namespace NetbootOci.Commands
                 message = (hasReference ? $"{artifact.Name} {artifact.Version} {artifact.Architecture}" : who) + ": " + message;
             }
             var named = message == e.Message ? e : new NetbootException(e.ErrorId, e.Kind, message, artifact, e);
-            return new ErrorRecord(named, e.ErrorId, Map(e.Kind), artifact);
+            return new ErrorRecord(named, e.ErrorId, Map(ErrorIds.CategoryOf(e.ErrorId)), artifact);
         }
 
         protected static ErrorCategory Map(FailureKind kind)
@@ -126,6 +126,9 @@ namespace NetbootOci.Commands
                 case FailureKind.WriteError: return ErrorCategory.WriteError;
                 case FailureKind.OperationStopped: return ErrorCategory.OperationStopped;
                 case FailureKind.NotImplemented: return ErrorCategory.NotImplemented;
+                case FailureKind.ResourceExists: return ErrorCategory.ResourceExists;
+                case FailureKind.InvalidResult: return ErrorCategory.InvalidResult;
+                case FailureKind.OperationTimeout: return ErrorCategory.OperationTimeout;
                 default: return ErrorCategory.NotSpecified;
             }
         }

@@ -486,6 +486,13 @@ Describe 'Error ids and categories are the README''s' -Tag 'Integration' {
         @{ Id = 'KeyInvalid'; Trigger = { Get-NetbootArtifact $layout | Test-NetbootSignature -Key $corruptKey -ErrorAction Stop } }
         @{ Id = 'PathNotFound'; Trigger = { Test-NetbootSignature -Reference "${layout}:testos-1-amd64" -Key (Join-Path $TestDrive 'no-such.pub') -ErrorAction Stop } }
         @{ Id = 'InventoryInvalid'; Trigger = { Get-NetbootArtifact -InventoryPath $badInventory -ErrorAction Stop } }
+        # An id whose category an earlier version took from the layer that raised it (WriteError), not from the table.
+        @{ Id = 'LinkConflict'; Trigger = {
+                $root = Join-Path $TestDrive 'conflict'
+                $saved = Get-NetbootArtifact $layout | Save-NetbootArtifact -Destination $root
+                New-Item -ItemType Directory -Force (Join-Path $root 'boot') | Out-Null
+                Set-Content (Join-Path $root 'boot/testos-vmlinuz') 'an admin''s own file'
+                $saved | Set-NetbootLink -Name 'boot/{os}-{file}' -ErrorAction Stop } }
     ) {
         if ($Id -eq 'KeyUnsupported' -and -not $keys) { Set-ItResult -Skipped -Because 'neither openssl nor .NET key export is available to write a P-521 key'; return }
         $record = $null

@@ -88,8 +88,7 @@ namespace NetbootOci.Commands
             {
                 var (artifacts, failures) = RunEngine((log, ct) => InventoryArtifacts.ResolveAsync(paths, Proxy, filter, log, ct));
                 foreach (var failure in failures)
-                    WriteError(new ErrorRecord(new NetbootException(failure.ErrorId, FailureKind.ResourceUnavailable, failure.ToString(), failure.OperatingSystem),
-                        failure.ErrorId, ErrorCategory.ResourceUnavailable, failure.OperatingSystem));
+                    WriteEngineError(new NetbootException(failure.ErrorId, ErrorIds.CategoryOf(failure.ErrorId), failure.ToString(), failure.OperatingSystem));
                 foreach (var artifact in artifacts) WriteObject(artifact);
             }
             catch (NetbootException e) when (e.ErrorId == ErrorIds.InventoryInvalid || e.Kind == FailureKind.InvalidArgument)
