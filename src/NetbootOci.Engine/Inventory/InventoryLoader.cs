@@ -92,16 +92,21 @@ namespace NetbootOci.Engine.Inventory
             }
             if (!_loaded.Add(fullPath)) return; // the same file reached twice (a diamond) is read once
             _order.Add(fullPath);
-            string text;
-            try { text = File.ReadAllText(fullPath); }
+            string? text;
+            InventoryError? notText;
+            try { text = InventoryText.Read(fullPath, out notText); }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
                 Error(includedFrom ?? new SourceLocation(fullPath, 0, 0), $"cannot read inventory file '{fullPath}': {e.Message}");
                 return;
             }
             Inventory.Files.Add(fullPath);
-            YamlNode? root;
-            using (var sr = new StringReader(text)) root = YamlTreeReader.Read(fullPath, sr, Errors);
+            if (text == null)
+            {
+                Errors.Add(notText!);
+                return;
+            }
+            var root = YamlTreeReader.Read(fullPath, text, Errors);
             if (root == null)
             {
                 if (!Errors.Any(e => e.File == fullPath)) Error(new SourceLocation(fullPath, 1, 1), "the file is empty (expected schemaVersion: 1)");
