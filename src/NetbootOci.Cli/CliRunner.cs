@@ -48,11 +48,41 @@ namespace NetbootOci.Cli
                     Console.Error.WriteLine("netboot-oci: cancelled");
                     return Failed;
                 }
+                catch (Exception e)
+                {
+                    // Anything but a NetbootException is a bug: one line with an id, never a stack trace.
+                    Console.Error.WriteLine($"netboot-oci: {ErrorIds.Unexpected}: {Describe(e)}");
+                    return Failed;
+                }
                 finally
                 {
                     Console.CancelKeyPress -= onCancel;
                 }
             }
+        }
+
+        /// <summary>
+        /// One line for a bug report: the exception type and message, and the NetbootOci method it came through
+        /// (the throwing frame is often the runtime's).
+        /// </summary>
+        public static string Describe(Exception e)
+        {
+            string message = string.Join(" ", e.Message.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries));
+            string? where = null;
+            foreach (var frame in new System.Diagnostics.StackTrace(e, false).GetFrames())
+            {
+                var type = frame.GetMethod()?.DeclaringType;
+                if (type?.FullName != null && type.FullName.StartsWith("NetbootOci.", StringComparison.Ordinal))
+                {
+                    // Async state machines are nested types named <Method>d__N; the outer type and method name read better.
+                    string name = type.DeclaringType != null && type.Name.StartsWith("<", StringComparison.Ordinal)
+                        ? type.DeclaringType.FullName + "." + type.Name.Substring(1, Math.Max(0, type.Name.IndexOf('>') - 1))
+                        : type.FullName + "." + frame.GetMethod()!.Name;
+                    where = name;
+                    break;
+                }
+            }
+            return $"{e.GetType().FullName}: {message}" + (where != null ? $" (in {where})" : "") + "; this is a bug, please report it";
         }
 
         /// <summary>

@@ -28,7 +28,14 @@ namespace NetbootOci.Cli
                 Console.Error.WriteLine("Run 'netboot-oci " + (parse.CommandResult.Command == root ? "" : parse.CommandResult.Command.Name + " ") + "--help' for usage.");
                 return CliRunner.BadInput;
             }
-            return parse.Invoke();
+            // System.CommandLine's default handler prints a stack trace; a failure that got past the verb's own
+            // handling (CliRunner.Run) is a bug and gets the same one line there.
+            try { return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }); }
+            catch (Exception e)
+            {
+                Console.Error.WriteLine($"netboot-oci: {ErrorIds.Unexpected}: {CliRunner.Describe(e)}");
+                return CliRunner.Failed;
+            }
         }
     }
 

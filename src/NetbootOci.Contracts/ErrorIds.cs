@@ -71,6 +71,10 @@ namespace NetbootOci
         public const string InventoryInvalid = "InventoryInvalid";
         public const string SyncFailed = "SyncFailed";
 
+        // Anything else
+        /// <summary>A failure the program did not anticipate (a bug): the front ends report it with this id, the original exception inside.</summary>
+        public const string Unexpected = "Unexpected";
+
         /// <summary>
         /// The category each id is reported with, one per id (the README table): what a script sees in
         /// <c>$_.CategoryInfo.Category</c>, whichever layer raised the failure and however it classified it.
@@ -126,6 +130,7 @@ namespace NetbootOci
             [LinkRecordInvalid] = FailureKind.InvalidData,
             [InventoryInvalid] = FailureKind.InvalidData,
             [SyncFailed] = FailureKind.NotSpecified,
+            [Unexpected] = FailureKind.NotSpecified,
         };
     }
 }

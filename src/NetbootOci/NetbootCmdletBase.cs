@@ -64,6 +64,15 @@ namespace NetbootOci.Commands
             {
                 throw new PipelineStoppedException();
             }
+            catch (Exception e) when (!(e is NetbootException || e is OperationCanceledException || e is PipelineStoppedException))
+            {
+                // Anything else is a bug: a terminating error with a stable id; the original exception stays
+                // inside ($_.Exception.InnerException) for a bug report.
+                var unexpected = new NetbootException(ErrorIds.Unexpected, FailureKind.NotSpecified,
+                    $"{MyInvocation.MyCommand?.Name ?? GetType().Name} failed unexpectedly: {e.GetType().FullName}: {string.Join(" ", e.Message.Split(new[] { '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries))} (this is a bug, please report it)", null, e);
+                ThrowTerminatingError(new ErrorRecord(unexpected, ErrorIds.Unexpected, Map(ErrorIds.CategoryOf(ErrorIds.Unexpected)), null));
+                throw; // not reached: ThrowTerminatingError always throws
+            }
         }
 
         /// <summary>

@@ -116,6 +116,14 @@ namespace NetbootOci.Engine.Tests.Inventory
             }
         }
 
+        [Fact]
+        public void A_file_over_the_size_cap_is_refused_before_parsing()
+        {
+            var bytes = new byte[InventoryText.MaxBytes + 1];
+            for (int i = 0; i < bytes.Length; i++) bytes[i] = (byte)'#';
+            At(Single(WriteBytes("huge.yaml", bytes)), 1, 1, "larger than 16 MiB");
+        }
+
         public static IEnumerable<object[]> CliCases() => new[]
         {
             new object[] { "unclosed", 9, 5, "'[' at line 8, column 20" },
