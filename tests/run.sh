@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: restores the pinned tools (PowerShell 7.6.9 from dotnet-tools.json; Pester comes with the
+# Runs every test: restores the pinned tools (PowerShell 7.6.9 from .config/dotnet-tools.json; Pester comes with the
 # build), builds the solution (which lays out the module in output/NetbootOci), runs the xunit suites (engine
 # against a real docker-registry, skopeo, QEMU; cmdlet metadata) and the Pester suite in that pwsh.
 # Ends with one line "N passed, N failed, N skipped" over xunit and Pester together.

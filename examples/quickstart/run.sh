@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The quickstart through the PowerShell module (the main job): restores the pinned PowerShell 7.6.9
-# (dotnet-tools.json), builds the module, publishes Debian 12's netboot files into an OCI image-layout
+# (.config/dotnet-tools.json), builds the module, publishes Debian 12's netboot files into an OCI image-layout
 # (./layout) and runs the inventory pipeline of ./inventory.yaml into a TFTP root (./tftproot):
 #   Get-NetbootArtifact -InventoryPath inventory.yaml | Test-NetbootSignature -PassThru | Save-NetbootArtifact | Set-NetbootLink
 # Run it again: nothing changes. run-cli.sh does the same with the netboot-oci command, without pwsh.
