@@ -19,25 +19,22 @@ namespace NetbootOci.Cli.Verbs
             {
                 Description = "Repository, tag, index or digest: host/repo[:tag][@digest] or oci:PATH[:tag].",
             };
-            var os = new Option<string[]>("--os") { Description = "Operating system name (wildcards * ? [a-z]; repeatable).", AllowMultipleArgumentsPerToken = false };
-            var osVersion = new Option<string[]>("--os-version") { Description = "Operating system version (wildcards; repeatable).", AllowMultipleArgumentsPerToken = false };
-            var arch = new Option<string[]>("--arch") { Description = "Architecture, amd64 or x86_64, arm64 or aarch64 (wildcards; repeatable).", AllowMultipleArgumentsPerToken = false };
+            var selection = new ArtifactSelection();
 
             var command = new Command("get", "List the netboot artifacts of a repository, tag, index or digest, whatever format they were published in.");
+            Help.AddExamples(command,
+                "netboot-oci get quay.io/example/netboot", "netboot-oci get quay.io/example/netboot --os fedora --os-version 40 --arch x86_64 --json", "netboot-oci get 127.0.0.1:5000/netboot:debian-12 --plain-http", "netboot-oci get oci:./layout");
             command.Arguments.Add(reference);
-            command.Options.Add(os);
-            command.Options.Add(osVersion);
-            command.Options.Add(arch);
+            selection.AddTo(command);
             common.AddTo(command);
 
             command.SetAction(parse => CliRunner.Run(parse.GetValue(common.Verbose), async (log, ct) =>
             {
                 var parsed = OciReference.Parse(parse.GetValue(reference) ?? "");
-                var filter = new ArtifactFilter { Name = parse.GetValue(os), Version = parse.GetValue(osVersion), Architecture = parse.GetValue(arch) };
                 var options = common.Registry(parse, log);
                 IReadOnlyList<NetbootArtifact> artifacts;
                 using (var repository = RepositoryFactory.Open(parsed.RepositoryOnly(), options))
-                    artifacts = await ArtifactDiscovery.DiscoverAsync(repository, parsed, filter, log, ct).ConfigureAwait(false);
+                    artifacts = await selection.DiscoverAsync(parse, repository, parsed, log, ct).ConfigureAwait(false);
                 if (parse.GetValue(common.Json)) CliRunner.WriteJson(artifacts.ToList());
                 else WriteTable(artifacts, Console.Out);
                 return CliRunner.Ok;

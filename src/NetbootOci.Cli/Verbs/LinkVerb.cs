@@ -28,6 +28,8 @@ namespace NetbootOci.Cli.Verbs
             var common = new CommonOptions();
 
             var command = new Command("link", "Create OS aliases and per-host entries as links into what save deployed (atomic, confined to the root).");
+            Help.AddExamples(command,
+                "netboot-oci link --root /srv/tftp --entry /srv/tftp/debian/12/amd64 --name 'boot/{os}-{version}-{arch}-{file}'", "netboot-oci link --root /srv/tftp --entry /srv/tftp/debian/12/amd64 --mac 52:54:00:12:34:56 --dry-run");
             command.Arguments.Add(reference);
             foreach (var o in new Option[] { root, entry, names, files, macs, hostTemplate, linkType, prune, force, dryRun, common.Json, common.Verbose })
                 command.Options.Add(o);

@@ -31,6 +31,8 @@ namespace NetbootOci.Cli.Verbs
             var whatIf = new Option<bool>("--what-if") { Description = "Print what would be pushed (with the manifest) and upload nothing." };
 
             var command = new Command("publish", "Publish boot files as a netboot OCI artifact (per-architecture tag and multi-architecture index).");
+            Help.AddExamples(command,
+                "netboot-oci publish ./debian-12 --reference oci:./layout --os debian --os-version 12 --arch amd64", "netboot-oci publish shimx64.efi grubx64.efi vmlinuz initrd.img -r registry.example/netboot --os fedora --os-version 40 --arch x86_64 --entrypoint shimx64.efi", "echo \"$TOKEN\" | netboot-oci publish ./files -r registry.example/netboot --os rhel --os-version 9 --arch arm64 -u ci --password-stdin --sign-key cosign.key");
             command.Arguments.Add(paths);
             foreach (var o in new Option[] { reference, os, osVersion, arch, entry, alt, legacy, annotation, mountFrom, chunked, created, signKey, signFormat, whatIf })
                 command.Options.Add(o);
@@ -61,7 +63,7 @@ namespace NetbootOci.Cli.Verbs
                     request.Annotations[pair.Substring(0, eq)] = pair.Substring(eq + 1);
                 }
                 string? keyPath = parse.GetValue(signKey);
-                if (keyPath != null) request.BeforeTagging = PublishSigning.BeforeTagging(SigningKey.Load(keyPath), parse.GetValue(signFormat), log);
+                if (keyPath != null) request.BeforeTagging = PublishSigning.BeforeTagging(SigningKey.Load(System.IO.Path.GetFullPath(keyPath)), parse.GetValue(signFormat), log);
                 var result = await new ArtifactPublisher(common.Registry(parse, log)).PublishAsync(request, ct).ConfigureAwait(false);
                 if (parse.GetValue(common.Json)) CliRunner.WriteJson(result);
                 else Print(result);

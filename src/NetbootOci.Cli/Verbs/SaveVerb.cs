@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
+using System.Linq;
 using NetbootOci.Engine;
 using NetbootOci.Engine.Deploy;
 using NetbootOci.Engine.Formats;
@@ -26,9 +27,13 @@ namespace NetbootOci.Cli.Verbs
             var whatIf = new Option<bool>("--what-if") { Description = "Report what would change; touch nothing." };
             var keys = new Option<string[]>("--key") { Description = "Trusted cosign public key (PEM; repeatable): signatures are verified before anything becomes visible.", AllowMultipleArgumentsPerToken = false };
             var requireSignature = new Option<bool>("--require-signature") { Description = "With --key: refuse artifacts that carry no signature (otherwise a warning)." };
+            var selection = new ArtifactSelection();
             var command = new Command("save", "Deploy netboot artifacts onto a TFTP/HTTP root (verified, deduplicated, atomic).");
+            Help.AddExamples(command,
+                "netboot-oci save quay.io/example/netboot:fedora-40 --destination /srv/tftp", "netboot-oci save quay.io/example/netboot --os debian --arch amd64 -d /srv/tftp --prune", "netboot-oci save oci:./layout:debian-12 -d ./tftproot --key ./cosign.pub --require-signature", "netboot-oci save 127.0.0.1:5000/netboot -d ./tftproot --plain-http --what-if");
             command.Arguments.Add(reference);
             foreach (var o in new Option[] { destination, template, parallel, prune, verify, strict, whatIf, keys, requireSignature }) command.Options.Add(o);
+            selection.AddTo(command);
             common.AddTo(command);
 
             command.SetAction(parse => CliRunner.Run(parse.GetValue(common.Verbose), async (log, ct) =>
@@ -42,7 +47,7 @@ namespace NetbootOci.Cli.Verbs
                     SignatureRequired = parse.GetValue(requireSignature),
                 };
                 string[] keyFiles = parse.GetValue(keys) ?? Array.Empty<string>();
-                if (keyFiles.Length > 0) options.SignaturePolicy = VerificationPolicy.FromKeyFiles(keyFiles);
+                if (keyFiles.Length > 0) options.SignaturePolicy = VerificationPolicy.FromKeyFiles(keyFiles.Select(Path.GetFullPath).ToArray());
                 else if (options.SignatureRequired)
                     throw new NetbootException(ErrorIds.InvalidArgument, FailureKind.InvalidArgument, "--require-signature needs at least one --key.");
                 var parsed = OciReference.Parse(parse.GetValue(reference)!);
@@ -50,9 +55,10 @@ namespace NetbootOci.Cli.Verbs
                 int exit = CliRunner.Ok;
                 using (var repo = RepositoryFactory.Open(parsed, registry))
                 {
-                    var artifacts = await ArtifactDiscovery.DiscoverAsync(repo, parsed.TagOrDigest, null, log, ct).ConfigureAwait(false);
+                    var artifacts = await selection.DiscoverAsync(parse, repo, parsed, log, ct).ConfigureAwait(false);
                     if (artifacts.Count == 0)
-                        throw new NetbootException(ErrorIds.ManifestNotFound, FailureKind.ObjectNotFound, $"No netboot artifact found at {parsed}.", parsed.ToString());
+                        throw new NetbootException(ErrorIds.ManifestNotFound, FailureKind.ObjectNotFound,
+                            $"No netboot artifact found at {parsed}" + (parse.GetValue(selection.OsVersion)?.Length > 0 || parse.GetValue(selection.Arch)?.Length > 0 ? " for the --os-version/--arch asked." : "."), parsed.ToString());
                     foreach (var artifact in artifacts)
                     {
                         try

@@ -28,6 +28,8 @@ namespace NetbootOci.Cli.Verbs
             var verbose = new Option<bool>("--verbose", "-v") { Description = "Tell each step on standard error." };
 
             var command = new Command("sync", "Make every boot proxy of an inventory match it: discover, verify, save, link, prune.");
+            Help.AddExamples(command,
+                "netboot-oci sync --inventory /etc/netboot-oci/site.yaml", "netboot-oci sync -i site.yaml -i secrets.yaml --proxy tftp-01 --prune", "netboot-oci sync --inventory site.yaml --check");
             foreach (var o in new Option[] { inventory, proxy, prune, check, whatIf, strict, parallel, json, verbose })
                 command.Options.Add(o);
 

@@ -21,6 +21,8 @@ namespace NetbootOci.Cli.Verbs
             var signatureRepository = new Option<string?>("--signature-repository") { Description = "Repository holding the signatures (like COSIGN_REPOSITORY)." };
 
             var command = new Command("verify", "Verify cosign signatures of an artifact with trusted public keys, offline.");
+            Help.AddExamples(command,
+                "netboot-oci verify quay.io/example/netboot:fedora-40-amd64 --key ./cosign.pub", "netboot-oci verify oci:./layout:debian-12-amd64 --key a.pub --key b.pub --json");
             command.Arguments.Add(reference);
             command.Options.Add(key);
             command.Options.Add(rekorKey);
@@ -36,7 +38,8 @@ namespace NetbootOci.Cli.Verbs
                 var keys = parse.GetValue(key) ?? Array.Empty<string>();
                 if (keys.Length == 0)
                     throw new NetbootException(ErrorIds.InvalidArgument, FailureKind.InvalidArgument, "verify needs at least one --key (a trusted public key file).");
-                var policy = VerificationPolicy.FromKeyFiles(keys, parse.GetValue(rekorKey));
+                // Full paths, so a missing file is named as the command looked for it (a timer's working directory is not the admin's).
+                var policy = VerificationPolicy.FromKeyFiles(keys.Select(System.IO.Path.GetFullPath).ToArray(), parse.GetValue(rekorKey)?.Select(System.IO.Path.GetFullPath).ToArray());
                 policy.RequireTransparencyLog = parse.GetValue(requireTlog);
                 policy.CheckReference = parse.GetValue(checkReference);
                 policy.ExpectedReference = parse.GetValue(expectedReference);

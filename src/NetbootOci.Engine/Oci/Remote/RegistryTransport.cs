@@ -66,6 +66,12 @@ namespace NetbootOci.Engine.Oci.Remote
                 }
                 catch (Exception e) when (IsNetworkFailure(e, cancellationToken))
                 {
+                    // A TLS handshake answered by a plain-HTTP server fails the same way every time: say so now, no retries.
+                    if (attempt == 1 && request.Uri.Scheme == Uri.UriSchemeHttps && IsTlsFailure(e) &&
+                        await SpeaksPlainHttpAsync(request.Uri, cancellationToken).ConfigureAwait(false))
+                        throw new NetbootException(ErrorIds.RegistryUnreachable, FailureKind.ConnectionError,
+                            $"{request.Method} {Display(request.Uri)} failed: the registry answered plain HTTP; use --plain-http or an http:// URL " +
+                            "(PowerShell: -PlainHttp; inventory: plainHttp: true or url: http://...).", request.Uri.Host, e);
                     if (attempt >= maxAttempts)
                         throw new NetbootException(ErrorIds.RegistryUnreachable, FailureKind.ConnectionError,
                             $"{request.Method} {Display(request.Uri)} failed after {attempt} attempt(s): {Describe(e)}", request.Uri.Host, e);
@@ -164,6 +170,53 @@ namespace NetbootOci.Engine.Oci.Remote
                 if (x is NetbootException) return false;
             if (e is OperationCanceledException) return !cancellationToken.IsCancellationRequested;
             return e is HttpRequestException || e is IOException || e is System.Net.Sockets.SocketException;
+        }
+
+        /// <summary>The TLS handshake itself failed (not a refused or reset connection).</summary>
+        static bool IsTlsFailure(Exception e)
+        {
+            for (var x = e; x != null; x = x.InnerException)
+            {
+                if (x is System.Security.Authentication.AuthenticationException) return true;
+                // .NET Framework (Windows PowerShell 5.1) reports it as a WebException.
+                if (x is WebException w && (w.Status == WebExceptionStatus.SecureChannelFailure || w.Status == WebExceptionStatus.TrustFailure)) return true;
+            }
+            return false;
+        }
+
+        /// <summary>
+        /// Does the server at this https URL's host and port answer a plain HTTP request? One short request
+        /// (5 s at most), sent only after a TLS handshake there failed, so it carries nothing but the path.
+        /// </summary>
+        static async Task<bool> SpeaksPlainHttpAsync(Uri uri, CancellationToken cancellationToken)
+        {
+            using (var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            using (var tcp = new System.Net.Sockets.TcpClient(uri.HostNameType == UriHostNameType.IPv6 ? System.Net.Sockets.AddressFamily.InterNetworkV6 : System.Net.Sockets.AddressFamily.InterNetwork))
+            using (limit.Token.Register(() => tcp.Dispose()))
+            {
+                limit.CancelAfter(TimeSpan.FromSeconds(5));
+                try
+                {
+                    await tcp.ConnectAsync(uri.DnsSafeHost, uri.Port).ConfigureAwait(false);
+                    var stream = tcp.GetStream();
+                    byte[] ask = System.Text.Encoding.ASCII.GetBytes($"GET /v2/ HTTP/1.0\r\nHost: {uri.Authority}\r\nConnection: close\r\n\r\n");
+                    await stream.WriteAsync(ask, 0, ask.Length, limit.Token).ConfigureAwait(false);
+                    var answer = new byte[5];
+                    int got = 0;
+                    while (got < answer.Length)
+                    {
+                        int n = await stream.ReadAsync(answer, got, answer.Length - got, limit.Token).ConfigureAwait(false);
+                        if (n == 0) break;
+                        got += n;
+                    }
+                    return got == answer.Length && System.Text.Encoding.ASCII.GetString(answer) == "HTTP/";
+                }
+                catch (Exception x) when (x is IOException || x is System.Net.Sockets.SocketException || x is ObjectDisposedException || x is OperationCanceledException)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    return false;
+                }
+            }
         }
 
         /// <summary>A failure worth another attempt: the network, or our stall/connection errors from a body read.</summary>
