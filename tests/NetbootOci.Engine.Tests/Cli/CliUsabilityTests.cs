@@ -147,18 +147,18 @@ namespace NetbootOci.Engine.Tests.Cli
             string layout = PublishLayout(dir);
             var env = new System.Collections.Generic.Dictionary<string, string?>();
 
-            var save = RunIn(dir.Path, "save", "oci:" + layout + ":fedora-40", "--destination", dir.Combine("root"), "--key", "keys/cosign.pub");
+            var save = CliProcess.RunIn(dir.Path, "save", "oci:" + layout + ":fedora-40", "--destination", dir.Combine("root"), "--key", "keys/cosign.pub");
             Assert.Equal(2, save.ExitCode);
             Assert.Contains("netboot-oci: PathNotFound: ", save.Err);
             Assert.Contains(dir.Combine("keys", "cosign.pub"), save.Err);
             Assert.False(Directory.Exists(dir.Combine("root", "fedora")));
 
-            var verify = RunIn(dir.Path, "verify", "oci:" + layout + ":fedora-40-amd64", "--key", "cosign.pub");
+            var verify = CliProcess.RunIn(dir.Path, "verify", "oci:" + layout + ":fedora-40-amd64", "--key", "cosign.pub");
             Assert.Equal(2, verify.ExitCode);
             Assert.Contains("PathNotFound", verify.Err);
             Assert.Contains(dir.Combine("cosign.pub"), verify.Err);
 
-            var publish = RunIn(dir.Path, "publish", dir.Combine("files"), "--reference", "oci:" + dir.Combine("signed"), "--os", "fedora", "--os-version", "40", "--arch", "amd64", "--sign-key", "cosign.key");
+            var publish = CliProcess.RunIn(dir.Path, "publish", dir.Combine("files"), "--reference", "oci:" + dir.Combine("signed"), "--os", "fedora", "--os-version", "40", "--arch", "amd64", "--sign-key", "cosign.key");
             Assert.Equal(2, publish.ExitCode);
             Assert.Contains("PathNotFound", publish.Err);
             Assert.Contains(dir.Combine("cosign.key"), publish.Err);
@@ -209,21 +209,5 @@ namespace NetbootOci.Engine.Tests.Cli
             Assert.False(Directory.Exists(dir.Combine("root", "fedora")));
         }
 
-        /// <summary>The command started in <paramref name="workingDirectory"/> (relative paths resolve there).</summary>
-        static CliResult RunIn(string workingDirectory, params string[] args)
-        {
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
-            psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "netboot-oci.dll"));
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            psi.Environment["DOCKER_CONFIG"] = Path.Combine(Path.GetTempPath(), "nboci-no-docker-config");
-            psi.Environment.Remove("COSIGN_PASSWORD");
-            using var p = Process.Start(psi)!;
-            p.StandardInput.Close();
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = p.StandardError.ReadToEndAsync();
-            if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException("netboot-oci did not finish"); }
-            p.WaitForExit();
-            return new CliResult(p.ExitCode, stdout.Result, stderr.Result);
-        }
     }
 }

@@ -74,27 +74,11 @@ namespace NetbootOci.Engine.Tests.Cli
         readonly InstalledCommandFixture _installed;
         public InstalledCommandTests(InstalledCommandFixture installed) => _installed = installed;
 
-        static CliResult Run(string command, string? workingDirectory, params string[] args)
-        {
-            var psi = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-            if (workingDirectory != null) psi.WorkingDirectory = workingDirectory;
-            foreach (var a in args) psi.ArgumentList.Add(a);
-            psi.Environment["DOCKER_CONFIG"] = Path.Combine(Path.GetTempPath(), "nboci-no-docker-config");
-            psi.Environment.Remove("COSIGN_PASSWORD");
-            using var p = Process.Start(psi)!;
-            p.StandardInput.Close();
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = p.StandardError.ReadToEndAsync();
-            if (!p.WaitForExit(180_000)) { p.Kill(true); throw new TimeoutException(command + " did not finish"); }
-            p.WaitForExit();
-            return new CliResult(p.ExitCode, stdout.Result, stderr.Result);
-        }
-
         [Fact]
         public void TheToolPackageInstallsTheNetbootOciCommandAndItSavesALayout()
         {
             Assert.True(File.Exists(_installed.ToolCommand), _installed.ToolCommand);
-            var version = Run(_installed.ToolCommand, null, "--version");
+            var version = CliProcess.RunCommand(_installed.ToolCommand, null, "--version");
             Assert.True(version.ExitCode == 0, version.Err);
             Assert.Equal("netboot-oci " + _installed.AssemblyVersion, version.Out.Trim());
 
@@ -112,13 +96,13 @@ namespace NetbootOci.Engine.Tests.Cli
             var publish = CliProcess.Run("publish", files, "--reference", "oci:" + dir.Combine("layout"), "--os", "debian", "--os-version", "12", "--arch", "amd64", "--entrypoint", "shimx64.efi");
             Assert.True(publish.ExitCode == 0, publish.Err);
 
-            var save = Run(_installed.ToolCommand, dir.Path, "save", "oci:layout:debian-12", "--destination", "tftproot", "--json");
+            var save = CliProcess.RunCommand(_installed.ToolCommand, dir.Path, "save", "oci:layout:debian-12", "--destination", "tftproot", "--json");
             Assert.True(save.ExitCode == 0, save.Err);
             Assert.Contains("\"Changed\": true", save.Out);
             foreach (string name in new[] { "shimx64.efi", "vmlinuz", "initrd.img" })
                 Assert.Equal(File.ReadAllBytes(Path.Combine(files, name)), File.ReadAllBytes(dir.Combine("tftproot", "debian", "12", "amd64", name)));
 
-            var again = Run(_installed.ToolCommand, dir.Path, "save", "oci:layout:debian-12", "--destination", "tftproot");
+            var again = CliProcess.RunCommand(_installed.ToolCommand, dir.Path, "save", "oci:layout:debian-12", "--destination", "tftproot");
             Assert.True(again.ExitCode == 0, again.Err);
             Assert.Contains("debian 12 amd64: " + dir.Combine("tftproot", "debian", "12", "amd64") + " unchanged", again.Out);
         }
@@ -130,7 +114,7 @@ namespace NetbootOci.Engine.Tests.Cli
             string folder = Path.GetDirectoryName(_installed.SingleFile)!;
             Assert.Equal(new[] { "netboot-oci" }, Directory.GetFiles(folder).Select(Path.GetFileName));
             Assert.False(File.Exists(Path.Combine(folder, "netboot-oci.dll")));
-            var version = Run(_installed.SingleFile, null, "--version");
+            var version = CliProcess.RunCommand(_installed.SingleFile, null, "--version");
             Assert.True(version.ExitCode == 0, version.Err);
             Assert.Equal("netboot-oci " + _installed.AssemblyVersion, version.Out.Trim());
 

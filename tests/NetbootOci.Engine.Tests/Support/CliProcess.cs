@@ -18,10 +18,27 @@ namespace NetbootOci.Engine.Tests.Support
 
         /// <param name="stdin">written to standard input, then closed (null: closed at once).</param>
         /// <param name="environment">extra variables; a null value removes the variable.</param>
-        public static CliResult Run(string? stdin, IDictionary<string, string?>? environment, params string[] args)
+        public static CliResult Run(string? stdin, IDictionary<string, string?>? environment, params string[] args) =>
+            RunProgram("dotnet", null, stdin, environment, Built(args));
+
+        /// <summary>The built command started in <paramref name="workingDirectory"/> (relative paths resolve there).</summary>
+        public static CliResult RunIn(string workingDirectory, params string[] args) => RunProgram("dotnet", workingDirectory, null, null, Built(args));
+
+        /// <summary>Another build of the command (an installed tool, a published binary) under the same rules.</summary>
+        public static CliResult RunCommand(string command, string? workingDirectory, params string[] args) => RunProgram(command, workingDirectory, null, null, args);
+
+        static string[] Built(string[] args)
         {
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-            psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "netboot-oci.dll"));
+            var all = new string[args.Length + 1];
+            all[0] = Path.Combine(AppContext.BaseDirectory, "netboot-oci.dll");
+            args.CopyTo(all, 1);
+            return all;
+        }
+
+        static CliResult RunProgram(string command, string? workingDirectory, string? stdin, IDictionary<string, string?>? environment, string[] args)
+        {
+            var psi = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+            if (workingDirectory != null) psi.WorkingDirectory = workingDirectory;
             foreach (var a in args) psi.ArgumentList.Add(a);
             psi.Environment["DOCKER_CONFIG"] = Path.Combine(Path.GetTempPath(), "nboci-no-docker-config");
             psi.Environment.Remove("COSIGN_PASSWORD");
@@ -36,7 +53,7 @@ namespace NetbootOci.Engine.Tests.Support
             p.StandardInput.Close();
             var stdout = p.StandardOutput.ReadToEndAsync();
             var stderr = p.StandardError.ReadToEndAsync();
-            if (!p.WaitForExit(180_000)) { p.Kill(true); throw new TimeoutException("netboot-oci " + string.Join(" ", args) + " did not finish"); }
+            if (!p.WaitForExit(180_000)) { p.Kill(true); throw new TimeoutException(command + " " + string.Join(" ", args) + " did not finish"); }
             p.WaitForExit();
             return new CliResult(p.ExitCode, stdout.Result, stderr.Result);
         }
