@@ -113,6 +113,15 @@ Describe 'Types admins name in scripts' -Tag 'Unit' {
         $declared | Should -Contain ($Type -as [type])
     }
 
+    It 'every [NetbootOci.*] type that README.md and about_NetbootOci name resolves, and CategoryOf answers as the README table' {
+        $texts = (Get-Content -Raw ([IO.Path]::Combine($PSScriptRoot, '..', '..', 'README.md'))) + (Get-Help about_NetbootOci | Out-String)
+        $named = @([regex]::Matches($texts, '\[NetbootOci\.(\w+)\]') | ForEach-Object { $_.Groups[1].Value } | Sort-Object -Unique)
+        $named.Count | Should -BeGreaterThan 5
+        foreach ($t in $named) { ("NetbootOci.$t" -as [type]) | Should -Not -BeNullOrEmpty -Because "[NetbootOci.$t] is documented" }
+        [NetbootOci.ErrorIds]::CategoryOf('LinkConflict') | Should -Be 'ResourceExists'
+        [NetbootOci.ErrorIds]::DigestMismatch | Should -Be 'DigestMismatch'
+    }
+
     It 'a result is of the type scripts name, and its default view applies' {
         $a = Get-NetbootArtifact $layout | Select-Object -First 1
         $a -is [NetbootOci.NetbootArtifact] | Should -BeTrue
