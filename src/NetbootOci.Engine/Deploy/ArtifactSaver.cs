@@ -91,6 +91,7 @@ namespace NetbootOci.Engine.Deploy
                 guard.CreateDirectories(new[] { StoreLayout.DirectoryName, "blobs", "sha256" });
                 guard.CreateDirectories(new[] { StoreLayout.DirectoryName, "tmp" });
                 guard.CreateDirectories(new[] { StoreLayout.DirectoryName, "trees" });
+                BlobFetcher.CleanStaleTemp(layout, log);
                 var warnings = new ConcurrentQueue<string>(plan.Warnings);
                 result.PreviousDigest = switcher.CurrentDigest(entry);
 
@@ -113,13 +114,19 @@ namespace NetbootOci.Engine.Deploy
 
                 // 4. Tree, then the one-step switch.
                 guard.CheckDirectories(new[] { StoreLayout.DirectoryName, "trees", Digest.Hex(plan.ManifestDigest) });
-                var written = trees.Ensure(plan, relink);
+                List<string> written;
+                try { written = trees.Ensure(plan, relink); }
+                catch (IOException e) when (DiskFull.Is(e)) { throw DiskFull.Error($"the tree of {who}", layout.TreePath(plan.ManifestDigest), e); }
                 bool switched = false;
                 if (!switcher.PointsAt(entry, segments, plan, directoryMode) || (directoryMode && relink.Count > 0))
                 {
-                    guard.CreateDirectories(segments.Take(segments.Count - 1));
-                    if (!switcher.Switch(entry, segments, plan, directoryMode, trees))
-                        switcher.Switch(entry, segments, plan, true, trees);
+                    try
+                    {
+                        guard.CreateDirectories(segments.Take(segments.Count - 1));
+                        if (!switcher.Switch(entry, segments, plan, directoryMode, trees))
+                            switcher.Switch(entry, segments, plan, true, trees);
+                    }
+                    catch (IOException e) when (DiskFull.Is(e)) { throw DiskFull.Error($"the entry of {who}", entry, e); }
                     switched = true;
                     log.Verbose($"'{entry}' now serves {who} (was {result.PreviousDigest ?? "absent"}).");
                 }

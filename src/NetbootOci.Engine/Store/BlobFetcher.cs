@@ -14,6 +14,14 @@ namespace NetbootOci.Engine.Store
     /// never fetched again), fsyncs, decompresses zstd layers and checks them against the content digest, and
     /// renames the content into <c>blobs/</c> only once it is proven. Memory per transfer is one fixed buffer.
     /// </summary>
+    /// <summary>How often a blob body broken mid-transfer is resumed within the run (the remote repository follows its options).</summary>
+    internal interface IBlobRetryPolicy
+    {
+        /// <summary>Attempts in all, the first included.</summary>
+        int BodyAttempts { get; }
+        TimeSpan BodyBackoff(int attempt);
+    }
+
     internal sealed class BlobFetcher
     {
         const int BufferSize = 1 << 20;
@@ -70,11 +78,12 @@ namespace NetbootOci.Engine.Store
                 string content = Path.Combine(_layout.TempDirectory, Digest.Hex(file.ContentDigest) + "." + Guid.NewGuid().ToString("N") + ".content");
                 try
                 {
-                    await Task.Run(() => Decompress(partial, content, file, artifact, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    try { await Task.Run(() => Decompress(partial, content, file, artifact, cancellationToken), cancellationToken).ConfigureAwait(false); }
+                    catch (IOException e) when (DiskFull.Is(e)) { throw DiskFull.Error($"the decompressed content of {what}", content, e); }
                     inspect(content, file);
                     Commit(content, target);
                 }
-                finally { DeleteFile(content); }
+                finally { TryDelete(content); }
                 DeleteFile(partial);
             }
             else
@@ -86,7 +95,62 @@ namespace NetbootOci.Engine.Store
             return received;
         }
 
+        /// <summary>
+        /// Streams the blob into <paramref name="partial"/> from byte <paramref name="kept"/>. A body cut, reset or stalled
+        /// mid-transfer is resumed within the run with a Range request from the bytes already on disk (re-hashed, never
+        /// fetched again), up to <see cref="IBlobRetryPolicy.BodyAttempts"/> times with backoff; a server that ignores
+        /// Range is skipped to the same offset by <see cref="IOciRepository.OpenBlobAsync"/>, so nothing is appended twice.
+        /// The digest and size are checked over the whole file at the end, whatever the number of attempts.
+        /// </summary>
         async Task<long> DownloadAsync(IOciRepository repository, NetbootFile file, string partial, long kept, string what,
+            Action<long> progress, CancellationToken cancellationToken)
+        {
+            var policy = repository as IBlobRetryPolicy ?? DefaultPolicy.Instance;
+            int attempts = Math.Max(1, policy.BodyAttempts);
+            long received = 0;
+            for (int attempt = 1; ; attempt++)
+            {
+                if (attempt > 1) kept = File.Exists(partial) ? new FileInfo(partial).Length : 0;
+                try
+                {
+                    received += await DownloadOnceAsync(repository, file, partial, kept, what, progress, cancellationToken).ConfigureAwait(false);
+                    return received;
+                }
+                catch (BodyFailure f)
+                {
+                    received += f.Received;
+                    var e = f.Cause;
+                    long now = File.Exists(partial) ? new FileInfo(partial).Length : 0;
+                    if (attempt >= attempts)
+                        throw new NetbootException(e.ErrorId, e.Kind,
+                            $"Downloading {what} (blob {file.Digest}) failed {attempt} time(s) mid-transfer, the last at byte {now} of {file.Size}: {e.Message} " +
+                            "The bytes received are kept and the next run resumes from them.", file.Digest, e);
+                    var wait = policy.BodyBackoff(attempt);
+                    _log.Verbose($"{what}: the transfer broke at byte {now} of {file.Size} ({e.Message}); resuming with a Range request, attempt {attempt + 1}/{attempts} in {wait.TotalMilliseconds:0} ms.");
+                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        /// <summary>A transient failure of the response body (not of the request, which the transport already retried).</summary>
+        sealed class BodyFailure : Exception
+        {
+            public BodyFailure(NetbootException cause, long received) : base(cause.Message, cause) { Cause = cause; Received = received; }
+            public NetbootException Cause { get; }
+            public long Received { get; }
+        }
+
+        sealed class DefaultPolicy : IBlobRetryPolicy
+        {
+            public static readonly DefaultPolicy Instance = new DefaultPolicy();
+            public int BodyAttempts => 4;
+            public TimeSpan BodyBackoff(int attempt) => TimeSpan.FromMilliseconds(500 * Math.Pow(2, Math.Min(attempt - 1, 6)));
+        }
+
+        static bool IsTransientBodyFailure(Exception e, CancellationToken cancellationToken) =>
+            e is NetbootException n && (n.ErrorId == ErrorIds.RegistryUnreachable || n.ErrorId == ErrorIds.TransferStalled) && !cancellationToken.IsCancellationRequested;
+
+        async Task<long> DownloadOnceAsync(IOciRepository repository, NetbootFile file, string partial, long kept, string what,
             Action<long> progress, CancellationToken cancellationToken)
         {
             Stream? prefix = kept > 0 ? new FileStream(partial, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan) : null;
@@ -100,24 +164,37 @@ namespace NetbootOci.Engine.Store
 
             long received = 0;
             using (source)
-            using (var target = new FileStream(partial, kept > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None))
             {
-                var buffer = new byte[BufferSize];
-                progress(kept);
-                try
+                FileStream target;
+                try { target = new FileStream(partial, kept > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None); }
+                catch (IOException e) when (DiskFull.Is(e)) { throw DiskFull.Error(what, partial, e); }
+                using (target)
                 {
-                    int n;
-                    while ((n = await source.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false)) > 0)
+                    var buffer = new byte[BufferSize];
+                    progress(kept);
+                    bool written = false;
+                    try
                     {
-                        await target.WriteAsync(buffer, 0, n, cancellationToken).ConfigureAwait(false);
-                        received += n;
-                        progress(kept + received);
+                        while (true)
+                        {
+                            int n;
+                            try { n = await source.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false); }
+                            catch (NetbootException e) when (IsTransientBodyFailure(e, cancellationToken)) { throw new BodyFailure(e, received); }
+                            if (n == 0) break;
+                            try { await target.WriteAsync(buffer, 0, n, cancellationToken).ConfigureAwait(false); }
+                            catch (IOException e) when (DiskFull.Is(e)) { throw DiskFull.Error(what, partial, e); }
+                            received += n;
+                            progress(kept + received);
+                        }
+                        written = true;
                     }
-                }
-                finally
-                {
-                    // Whatever arrived stays for the next run (resume); it is re-hashed before being trusted.
-                    target.Flush(true);
+                    finally
+                    {
+                        // Whatever arrived stays for a resume (in this run or the next); it is re-hashed before being trusted.
+                        try { target.Flush(true); }
+                        catch (IOException e) when (written && DiskFull.Is(e)) { throw DiskFull.Error(what, partial, e); }
+                        catch (IOException) when (!written) { }
+                    }
                 }
             }
             return received;
@@ -157,6 +234,29 @@ namespace NetbootOci.Engine.Store
         {
             if (File.Exists(path) && (File.GetAttributes(path) & FileAttributes.ReadOnly) != 0 && System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows))
                 File.SetAttributes(path, FileAttributes.Normal);
+        }
+
+        /// <summary>Cleanup on a failure path: a second error (e.g. a full disk refusing metadata) must not hide the first.</summary>
+        static void TryDelete(string path)
+        {
+            try { DeleteFile(path); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+
+        /// <summary>
+        /// Removes what an earlier run left in <c>tmp/</c> that no run can resume (decompression output, staging files),
+        /// keeping the <c>.partial</c> downloads. Called under the store lock, so nothing in there is in use.
+        /// </summary>
+        internal static void CleanStaleTemp(StoreLayout layout, IEngineLog log)
+        {
+            if (!Directory.Exists(layout.TempDirectory)) return;
+            foreach (var leftover in Directory.GetFiles(layout.TempDirectory))
+            {
+                if (leftover.EndsWith(".partial", StringComparison.Ordinal)) continue;
+                log.Verbose($"Removing '{leftover}', left in the store's tmp/ by an earlier run.");
+                TryDelete(leftover);
+            }
         }
 
         internal static void DeleteFile(string path)

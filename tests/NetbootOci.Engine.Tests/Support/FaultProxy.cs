@@ -149,6 +149,9 @@ namespace NetbootOci.Engine.Tests.Support
         public string Path => Context.Request.Url!.AbsolutePath;
         public string Host => Context.Request.Headers["Host"] ?? "";
         public bool HasAuthorization => Context.Request.Headers["Authorization"] != null;
+        public string? Range => Context.Request.Headers["Range"];
+        /// <summary>The status forwarded from the registry (0 until <see cref="ForwardAsync"/> has answered).</summary>
+        public int Status { get; private set; }
 
         public async Task RespondAsync(int status, byte[]? body = null, string? contentType = null, IDictionary<string, string>? headers = null, bool chunked = false)
         {
@@ -168,10 +171,11 @@ namespace NetbootOci.Engine.Tests.Support
         /// Forwards to the registry. <paramref name="transform"/> rewrites the response body; <paramref name="declaredLength"/>
         /// overrides Content-Length (a truncated body stays consistent); <paramref name="stallAfter"/> sends that many bytes
         /// and then nothing until the proxy stops; <paramref name="dropRange"/> hides Range from the registry (it then answers 200);
-        /// <paramref name="pathAndQuery"/> and <paramref name="authorization"/> replace the request's.
+        /// <paramref name="pathAndQuery"/> and <paramref name="authorization"/> replace the request's; <paramref name="cutAfter"/>
+        /// sends that many bytes of the promised body and drops the connection ("the response ended prematurely").
         /// </summary>
         public async Task ForwardAsync(Func<byte[], byte[]>? transform = null, int? stallAfter = null, bool dropRange = false,
-            string? pathAndQuery = null, string? authorization = null)
+            string? pathAndQuery = null, string? authorization = null, int? cutAfter = null)
         {
             using var upstream = await _proxy.SendUpstreamAsync(Context.Request, pathAndQuery ?? PathAndQuery, dropRange, authorization);
             var response = Context.Response;
@@ -191,6 +195,14 @@ namespace NetbootOci.Engine.Tests.Support
                 return;
             }
             response.ContentLength64 = body.Length;
+            Status = response.StatusCode;
+            if (cutAfter is int cut)
+            {
+                await response.OutputStream.WriteAsync(body, 0, Math.Min(cut, body.Length));
+                await response.OutputStream.FlushAsync();
+                response.Abort();
+                return;
+            }
             if (stallAfter is int n)
             {
                 await response.OutputStream.WriteAsync(body, 0, Math.Min(n, body.Length));

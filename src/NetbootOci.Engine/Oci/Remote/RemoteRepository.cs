@@ -16,7 +16,7 @@ namespace NetbootOci.Engine.Oci.Remote
     /// <see cref="RegistryOptions.PlainHttp"/>. Manifests are capped and hashed as received; blobs stream
     /// (the caller verifies them with <see cref="VerifyingStream"/>); pushes go through <see cref="BlobUploader"/>.
     /// </summary>
-    public sealed class RemoteRepository : IOciRepository
+    public sealed class RemoteRepository : IOciRepository, Store.IBlobRetryPolicy
     {
         readonly RegistryClient _client;
         readonly RegistryOptions _options;
@@ -318,6 +318,11 @@ namespace NetbootOci.Engine.Oci.Remote
                 throw;
             }
         }
+
+        // A blob body broken mid-transfer is resumed by the fetcher with a Range request: at most 4 attempts in all
+        // (fewer when MaxRetries asks for fewer), with the transport's backoff.
+        int Store.IBlobRetryPolicy.BodyAttempts => Math.Min(4, Math.Max(0, _options.MaxRetries) + 1);
+        TimeSpan Store.IBlobRetryPolicy.BodyBackoff(int attempt) => _client.Transport.Backoff(attempt, null);
 
         static async Task SkipAsync(Stream stream, long count, string what, string digest, CancellationToken cancellationToken)
         {
