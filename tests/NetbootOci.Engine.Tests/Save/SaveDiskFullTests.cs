@@ -65,6 +65,8 @@ namespace NetbootOci.Engine.Tests.Save
     /// <summary>Disk full while saving: InsufficientSpace naming what was written, the old tree still served, tmp/ cleaned next run.</summary>
     public class SaveDiskFullTests
     {
+        readonly Xunit.Abstractions.ITestOutputHelper _output;
+        public SaveDiskFullTests(Xunit.Abstractions.ITestOutputHelper output) { _output = output; }
         const string Os = "fedora", Version = "40", Arch = "amd64";
 
         /// <summary>
@@ -134,6 +136,7 @@ namespace NetbootOci.Engine.Tests.Save
             var full = CliProcess.Run("save", $"oci:{layouts.Path}:{bigTag}", "--destination", root);
             Assert.Equal(1, full.ExitCode);
             var lines = full.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            _output.WriteLine("stderr: " + full.Err);
             Assert.True(lines.Length == 1, "expected one line on stderr, got:\n" + full.Err);
             Assert.Contains(ErrorIds.InsufficientSpace, lines[0]);
             Assert.Contains("initrd.img", lines[0]);                 // the file being written

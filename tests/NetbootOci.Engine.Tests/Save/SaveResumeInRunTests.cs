@@ -22,7 +22,8 @@ namespace NetbootOci.Engine.Tests.Save
     {
         const int Size = 4_000_000;
         readonly RegistryServer _registry;
-        public SaveResumeInRunTests(SaveRegistryFixture fixture) { _registry = fixture.Registry; }
+        readonly Xunit.Abstractions.ITestOutputHelper _output;
+        public SaveResumeInRunTests(SaveRegistryFixture fixture, Xunit.Abstractions.ITestOutputHelper output) { _registry = fixture.Registry; _output = output; }
 
         async Task<(NetbootArtifact Artifact, byte[] Data)> PublishAsync(TempDir dir, string repository)
         {
@@ -89,6 +90,7 @@ namespace NetbootOci.Engine.Tests.Save
             Assert.Equal(breakAt, resumedAt); // every byte the proxy sent before the break was kept
             Assert.Equal(Size, r.BytesDownloaded);  // each byte once
             var gets = RegistryBlobGets(digest, 2);
+            _output.WriteLine($"{fault} at {breakAt}: ranges {string.Join(", ", requests.Select(q => q.Range ?? "(none)"))}; registry sent {string.Join(", ", gets)}");
             Assert.Equal(2, gets.Count);
             Assert.Equal((206, (long)Size - resumedAt), gets[1]); // the registry sent exactly the missing bytes
             Assert.Contains(log.Verboses, v => v.Contains("resuming with a Range request"));
@@ -116,6 +118,7 @@ namespace NetbootOci.Engine.Tests.Save
             string root = dir.Combine("tftp");
 
             var e = await Assert.ThrowsAsync<NetbootException>(() => ArtifactSaver.SaveAsync(repo, artifact, new SaveOptions { Destination = root }, log, CancellationToken.None));
+            _output.WriteLine(e.ErrorId + ": " + e.Message);
             Assert.Equal(ErrorIds.RegistryUnreachable, e.ErrorId);
             Assert.Contains(digest, e.Message);
             Assert.Contains("'initrd.img' of " + artifact.Reference, e.Message);
