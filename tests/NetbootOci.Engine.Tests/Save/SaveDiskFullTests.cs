@@ -5,6 +5,8 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
 using NetbootOci.Engine.Deploy;
 using NetbootOci.Engine.Oci;
 using NetbootOci.Engine.Store;
@@ -157,6 +159,58 @@ namespace NetbootOci.Engine.Tests.Save
             Assert.True(again.ExitCode == 0, again.Err);
             Assert.Equal(Digest.Sha256(big), Digest.Sha256File(Path.Combine(entry, "initrd.img")));
             Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(root, ".netboot-oci", "tmp")));
+        }
+            /// <summary>Something else fills the file system after the free-space check: the blob download itself hits ENOSPC.</summary>
+        [TmpfsFact]
+        public async Task A_disk_filled_by_someone_else_mid_download_is_InsufficientSpace_naming_the_partial_and_the_old_entry_stays()
+        {
+            using var dir = new TempDir("nboci-diskfull-blob");
+            using var fs = new SmallTmpfs(dir.Combine("mnt"), "48m");
+            string root = fs.Path;
+            var layout = new OciLayoutRepository(dir.Combine("layout"));
+            var old = await SaveFixture.PublishAsync(layout, "old", SaveFixture.FedoraLike("old"));
+            var first = await ArtifactSaver.SaveAsync(layout, old, new SaveOptions { Destination = root }, NullEngineLog.Instance, CancellationToken.None);
+            string oldTarget = new FileInfo(first.Path).LinkTarget!;
+            var before = ServedFiles(root);
+
+            var big = await SaveFixture.PublishAsync(layout, "new", new[] { new FixtureFile("initrd.img", SaveFixture.Bytes("new-initrd", 20 << 20)) });
+            using var filling = new FillingRepository(layout, Path.Combine(root, "filler"), 40 << 20);
+            var e = await Assert.ThrowsAsync<NetbootException>(() => ArtifactSaver.SaveAsync(filling, big, new SaveOptions { Destination = root }, NullEngineLog.Instance, CancellationToken.None));
+            Assert.Equal(ErrorIds.InsufficientSpace, e.ErrorId);
+            Assert.Contains("'initrd.img' of " + big.Reference, e.Message);
+            Assert.Contains(Path.Combine(root, ".netboot-oci", "tmp") + Path.DirectorySeparatorChar + "sha256-", e.Message);
+            Assert.Equal(oldTarget, new FileInfo(first.Path).LinkTarget);
+            File.Delete(Path.Combine(root, "filler"));
+            Assert.Equal(before, ServedFiles(root));
+
+            // With the space back, the next run resumes the partial and deploys.
+            var r = await ArtifactSaver.SaveAsync(layout, big, new SaveOptions { Destination = root }, NullEngineLog.Instance, CancellationToken.None);
+            Assert.True(r.BytesDownloaded < big.Files[0].Size, "the partial kept at the failure was resumed");
+            Assert.Equal(big.Files[0].ContentDigest, Digest.Sha256File(Path.Combine(r.Path, "initrd.img")));
+            Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(root, ".netboot-oci", "tmp")));
+        }
+
+        /// <summary>Writes a filler file of the given size when the first blob is opened (another writer on the same disk).</summary>
+        sealed class FillingRepository : IOciRepository
+        {
+            readonly IOciRepository _inner;
+            readonly string _filler;
+            readonly int _bytes;
+            public FillingRepository(IOciRepository inner, string filler, int bytes) { _inner = inner; _filler = filler; _bytes = bytes; }
+            public OciReference Reference => _inner.Reference;
+            public Task<Descriptor?> ResolveAsync(string t, CancellationToken c) => _inner.ResolveAsync(t, c);
+            public Task<ManifestContent> GetManifestAsync(string t, CancellationToken c) => _inner.GetManifestAsync(t, c);
+            public Task<IReadOnlyList<string>> ListTagsAsync(CancellationToken c) => _inner.ListTagsAsync(c);
+            public Task<bool> BlobExistsAsync(string d, CancellationToken c) => _inner.BlobExistsAsync(d, c);
+            public Task<long> PushBlobAsync(Descriptor b, Func<Stream> o, BlobPushOptions? p, CancellationToken c) => _inner.PushBlobAsync(b, o, p, c);
+            public Task<string> PushManifestAsync(byte[] b, string m, string? t, CancellationToken c) => _inner.PushManifestAsync(b, m, t, c);
+            public Task<IReadOnlyList<Descriptor>> GetReferrersAsync(string d, string? a, CancellationToken c) => _inner.GetReferrersAsync(d, a, c);
+            public void Dispose() { }
+            public Task<Stream> OpenBlobAsync(string digest, long offset, CancellationToken cancellationToken)
+            {
+                if (!File.Exists(_filler)) File.WriteAllBytes(_filler, new byte[_bytes]);
+                return _inner.OpenBlobAsync(digest, offset, cancellationToken);
+            }
         }
     }
 }
