@@ -8,12 +8,6 @@ using NetbootOci.Engine.Oci;
 
 namespace NetbootOci.Engine.Store
 {
-    /// <summary>
-    /// Brings one layer into the content store: streams the blob into <c>tmp/&lt;layer&gt;.partial</c> while hashing,
-    /// resumes a partial left by an interrupted run with a ranged request (the kept bytes are re-hashed locally,
-    /// never fetched again), fsyncs, decompresses zstd layers and checks them against the content digest, and
-    /// renames the content into <c>blobs/</c> only once it is proven. Memory per transfer is one fixed buffer.
-    /// </summary>
     /// <summary>How often a blob body broken mid-transfer is resumed within the run (the remote repository follows its options).</summary>
     internal interface IBlobRetryPolicy
     {
@@ -22,6 +16,12 @@ namespace NetbootOci.Engine.Store
         TimeSpan BodyBackoff(int attempt);
     }
 
+    /// <summary>
+    /// Brings one layer into the content store: streams the blob into <c>tmp/&lt;layer&gt;.partial</c> while hashing,
+    /// resumes a partial left by an interrupted run with a ranged request (the kept bytes are re-hashed locally,
+    /// never fetched again), fsyncs, decompresses zstd layers and checks them against the content digest, and
+    /// renames the content into <c>blobs/</c> only once it is proven. Memory per transfer is one fixed buffer.
+    /// </summary>
     internal sealed class BlobFetcher
     {
         const int BufferSize = 1 << 20;
