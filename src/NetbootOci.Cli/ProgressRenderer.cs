@@ -49,7 +49,7 @@ namespace NetbootOci.Cli
         sealed class Entry
         {
             public TransferProgress P = null!;
-            public long FirstSeen, LastNews, LastPrinted;
+            public long LastNews, LastPrinted;
         }
 
         /// <param name="gate">the lock every stderr/stdout write of the command takes.</param>
@@ -74,7 +74,7 @@ namespace NetbootOci.Cli
                 case "plain": return ProgressMode.Plain;
                 default:
                     bool terminal = !Console.IsErrorRedirected && !string.Equals(Environment.GetEnvironmentVariable("TERM"), "dumb", StringComparison.Ordinal);
-                    return terminal ? ProgressMode.Live : ProgressMode.None;
+                    return terminal && WindowsVirtualTerminal() ? ProgressMode.Live : ProgressMode.None;
             }
         }
 
@@ -104,7 +104,7 @@ namespace NetbootOci.Cli
                 if (!_byId.TryGetValue(p.ActivityId, out var e))
                 {
                     if (p.Completed && _mode == ProgressMode.Live) return; // finished before it was ever shown
-                    e = new Entry { FirstSeen = now, LastPrinted = now };
+                    e = new Entry { LastPrinted = now };
                     _byId[p.ActivityId] = e;
                     _entries.Add(e);
                 }
@@ -268,6 +268,28 @@ namespace NetbootOci.Cli
             var t = TimeSpan.FromSeconds(Math.Ceiling(seconds));
             return t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:00}m" : t.TotalMinutes >= 1 ? $"{t.Minutes}m{t.Seconds:00}s" : $"{t.Seconds}s";
         }
+
+        /// <summary>
+        /// Windows consoles interpret the cursor sequences only with virtual-terminal processing on (Windows 10+);
+        /// where it cannot be switched on, auto shows nothing rather than escape codes. True elsewhere.
+        /// </summary>
+        static bool WindowsVirtualTerminal()
+        {
+            if (!OperatingSystem.IsWindows()) return true;
+            try
+            {
+                IntPtr handle = GetStdHandle(-12); // STD_ERROR_HANDLE
+                return GetConsoleMode(handle, out uint mode) && ((mode & 0x0004) != 0 || SetConsoleMode(handle, mode | 0x0004)); // ENABLE_VIRTUAL_TERMINAL_PROCESSING
+            }
+            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException) { return false; }
+        }
+
+        [System.Runtime.InteropServices.DllImport("kernel32.dll", SetLastError = true)]
+        static extern IntPtr GetStdHandle(int handle);
+        [System.Runtime.InteropServices.DllImport("kernel32.dll", SetLastError = true)]
+        static extern bool GetConsoleMode(IntPtr handle, out uint mode);
+        [System.Runtime.InteropServices.DllImport("kernel32.dll", SetLastError = true)]
+        static extern bool SetConsoleMode(IntPtr handle, uint mode);
 
         static int TerminalWidth()
         {
