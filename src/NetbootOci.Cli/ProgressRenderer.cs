@@ -21,7 +21,7 @@ namespace NetbootOci.Cli
     /// A small renderer of our own rather than Spectre.Console: Spectre's live display owns the console while it
     /// runs, and every other write (warnings, verbose lines, errors, the verb's results on stdout) would have to go
     /// through it or corrupt the display. Here one lock serialises all of them: the console writers are wrapped so
-    /// any write first erases the drawn lines, and the next tick draws them again below it. It is ~200 lines, costs
+    /// any write first erases the drawn lines, and the next tick draws them again below it. It is a few hundred lines, costs
     /// no dependency in the tool package or the single-file binary, and needs nothing from the terminal beyond
     /// cursor-up and erase (VT100, which every Linux terminal, tmux and Windows Terminal understand).
     /// </remarks>
