@@ -30,17 +30,18 @@ namespace NetbootOci.Engine.Tests.Cli
             if (!File.Exists(Tmux)) throw new InvalidOperationException(Tmux + " is missing: install tmux (.ci/run does); it is the real terminal this test drives.");
             using var slow = new ThrottlingProxy(_f.Registry.Port, 8 << 20); // install.img: 8 s or more
             string dest = _f.Fresh("tty");
-            string socket = "nboci-progress-" + Guid.NewGuid().ToString("N").Substring(0, 8);
-            string done = Path.Combine(_f.Dir.Path, socket + ".exit");
+            string name = "tmux-" + Guid.NewGuid().ToString("N").Substring(0, 8);
+            string socket = Path.Combine(_f.Dir.Path, name); // its own server, and no socket left behind in /tmp/tmux-UID
+            string done = socket + ".exit";
             string cli = Path.Combine(AppContext.BaseDirectory, "netboot-oci.dll");
-            string script = Path.Combine(_f.Dir.Path, socket + ".sh");
+            string script = socket + ".sh";
             File.WriteAllText(script,
                 "export DOCKER_CONFIG=/tmp/nboci-no-docker-config\n" +
                 $"dotnet '{cli}' save '{slow.Host}/netboot/fedora:fedora-40-amd64' -d '{dest}' --plain-http\n" +
                 $"echo \"EXIT=$?\"; echo done > '{done}'; sleep 120\n");
             try
             {
-                Tools.Run(Tmux, $"-L {socket} -f /dev/null new-session -d -s t -x 150 -y 30 \"bash {script}\"");
+                Tools.Run(Tmux, $"-S {socket} -f /dev/null new-session -d -s t -x 150 -y 30 \"bash {script}\"");
                 string first = WaitFor(socket, pane => FileLine.IsMatch(pane) && TotalLine.IsMatch(pane), TimeSpan.FromSeconds(60),
                     "progress lines never showed");
                 Thread.Sleep(1000);
@@ -63,14 +64,14 @@ namespace NetbootOci.Engine.Tests.Cli
             }
             finally
             {
-                try { Tools.Run(Tmux, $"-L {socket} kill-server"); } catch (InvalidOperationException) { }
+                try { Tools.Run(Tmux, $"-S {socket} kill-server"); } catch (InvalidOperationException) { }
             }
         }
 
         static string Progress(string pane) =>
             string.Join("\n", pane.Split('\n').Where(l => FileLine.IsMatch(l) || TotalLine.IsMatch(l)));
 
-        static string Capture(string socket) => Tools.Run(Tmux, $"-L {socket} capture-pane -p -t t");
+        static string Capture(string socket) => Tools.Run(Tmux, $"-S {socket} capture-pane -p -t t");
 
         static string WaitFor(string socket, Func<string, bool> ready, TimeSpan timeout, string what)
         {
