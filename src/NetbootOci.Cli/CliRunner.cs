@@ -28,15 +28,21 @@ namespace NetbootOci.Cli
             (output ?? Console.Out).WriteLine(JsonSerializer.Serialize(value, value.GetType(), Json));
 
         /// <summary>Runs one verb. Input errors exit 2, operation failures 1; the message names the cause.</summary>
-        public static int Run(bool verbose, Func<IEngineLog, CancellationToken, Task<int>> work)
+        public static int Run(bool verbose, Func<IEngineLog, CancellationToken, Task<int>> work) => Run(verbose, ProgressMode.None, work);
+
+        /// <summary>Runs one verb that moves files: progress as <paramref name="progress"/> says, always on stderr.</summary>
+        public static int Run(bool verbose, ProgressMode progress, Func<IEngineLog, CancellationToken, Task<int>> work)
         {
+            var gate = new object();
             using (var cancel = new CancellationTokenSource())
+            using (var renderer = new ProgressRenderer(progress, Console.Error, gate))
             {
+                renderer.AttachConsole();
                 ConsoleCancelEventHandler onCancel = (s, e) => { e.Cancel = true; cancel.Cancel(); };
                 Console.CancelKeyPress += onCancel;
                 try
                 {
-                    return work(new StderrLog(verbose), cancel.Token).GetAwaiter().GetResult();
+                    return work(new StderrLog(verbose, renderer, gate), cancel.Token).GetAwaiter().GetResult();
                 }
                 catch (NetbootException e)
                 {
@@ -96,12 +102,16 @@ namespace NetbootOci.Cli
         static readonly string[] InputErrorIds =
             { ErrorIds.PathNotFound, ErrorIds.KeyInvalid, ErrorIds.KeyUnsupported, ErrorIds.KeyPasswordWrong, ErrorIds.InventoryInvalid };
 
-        /// <summary>Verbose lines and warnings on stderr; progress only when stderr is a terminal.</summary>
+        /// <summary>
+        /// Verbose lines and warnings on stderr; progress through the renderer (live on a terminal, plain lines, or
+        /// none). One lock for all of them, shared with the renderer, so lines never interleave.
+        /// </summary>
         sealed class StderrLog : IEngineLog
         {
             readonly bool _verbose;
-            readonly object _gate = new object();
-            public StderrLog(bool verbose) { _verbose = verbose; }
+            readonly ProgressRenderer _progress;
+            readonly object _gate;
+            public StderrLog(bool verbose, ProgressRenderer progress, object gate) { _verbose = verbose; _progress = progress; _gate = gate; }
 
             public void Verbose(string message)
             {
@@ -113,7 +123,7 @@ namespace NetbootOci.Cli
                 lock (_gate) Console.Error.WriteLine("WARNING: " + message);
             }
 
-            public void Progress(TransferProgress progress) { }
+            public void Progress(TransferProgress progress) => _progress.Report(progress);
         }
     }
 }

@@ -42,4 +42,28 @@ namespace NetbootOci.Cli
             return options;
         }
     }
+
+    /// <summary>
+    /// --progress auto|plain|none and --quiet for the verbs that move files (save, sync, publish). Progress only
+    /// ever goes to stderr, so stdout (--json) stays the results alone.
+    /// </summary>
+    public sealed class ProgressOptions
+    {
+        public Option<string> Progress { get; } = new Option<string>("--progress")
+        {
+            Description = "Transfer progress on standard error: auto (live lines when stderr is a terminal, else none), plain (a line per file every few seconds and when done; for logs), none.",
+            DefaultValueFactory = _ => "auto",
+        };
+        public Option<bool> Quiet { get; } = new Option<bool>("--quiet", "-q") { Description = "No progress (warnings and errors still go to standard error)." };
+
+        public ProgressOptions() { Progress.AcceptOnlyFromAmong("auto", "plain", "none"); }
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Progress);
+            command.Options.Add(Quiet);
+        }
+
+        public ProgressMode Mode(ParseResult parse) => ProgressRenderer.Resolve(parse.GetValue(Progress), parse.GetValue(Quiet));
+    }
 }

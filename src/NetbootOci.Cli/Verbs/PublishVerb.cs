@@ -14,6 +14,7 @@ namespace NetbootOci.Cli.Verbs
         public Command Build()
         {
             var common = new CommonOptions();
+            var progress = new ProgressOptions();
             var paths = new Argument<string[]>("path") { Description = "Boot files, or folders whose top-level files are published.", Arity = ArgumentArity.OneOrMore };
             var reference = new Option<string>("--reference", "-r") { Description = "Target repository[:tag] (host/repo or oci:DIR); a tag replaces NAME-VERSION-ARCH.", Required = true };
             var os = new Option<string>("--os") { Description = "OS name, e.g. fedora ([a-z0-9._-]).", Required = true };
@@ -37,8 +38,9 @@ namespace NetbootOci.Cli.Verbs
             foreach (var o in new Option[] { reference, os, osVersion, arch, entry, alt, legacy, annotation, mountFrom, chunked, created, signKey, signFormat, whatIf })
                 command.Options.Add(o);
             common.AddTo(command);
+            progress.AddTo(command);
 
-            command.SetAction(parse => CliRunner.Run(parse.GetValue(common.Verbose), async (log, ct) =>
+            command.SetAction(parse => CliRunner.Run(parse.GetValue(common.Verbose), progress.Mode(parse), async (log, ct) =>
             {
                 var request = new PublishRequest
                 {

@@ -17,6 +17,7 @@ namespace NetbootOci.Cli.Verbs
         public Command Build()
         {
             var common = new CommonOptions();
+            var progress = new ProgressOptions();
             var reference = new Argument<string>("reference") { Description = "registry/repo[:tag][@digest] or oci:PATH[:tag]" };
             var destination = new Option<string>("--destination", "-d") { Description = "The TFTP/HTTP root.", Required = true };
             var template = new Option<string>("--template") { Description = "Entry path template: {os} {version} {arch} {tag} {digest}.", DefaultValueFactory = _ => SaveOptions.DefaultPathTemplate };
@@ -35,8 +36,9 @@ namespace NetbootOci.Cli.Verbs
             foreach (var o in new Option[] { destination, template, parallel, prune, verify, strict, whatIf, keys, requireSignature }) command.Options.Add(o);
             selection.AddTo(command);
             common.AddTo(command);
+            progress.AddTo(command);
 
-            command.SetAction(parse => CliRunner.Run(parse.GetValue(common.Verbose), async (log, ct) =>
+            command.SetAction(parse => CliRunner.Run(parse.GetValue(common.Verbose), progress.Mode(parse), async (log, ct) =>
             {
                 var registry = common.Registry(parse, log);
                 var options = new SaveOptions

@@ -26,14 +26,16 @@ namespace NetbootOci.Cli.Verbs
             var parallel = new Option<int>("--parallel") { Description = "Blobs downloaded at once per artifact.", DefaultValueFactory = _ => 3 };
             var json = new Option<bool>("--json") { Description = "Print the per-proxy results as JSON." };
             var verbose = new Option<bool>("--verbose", "-v") { Description = "Tell each step on standard error." };
+            var progress = new ProgressOptions();
 
             var command = new Command("sync", "Make every boot proxy of an inventory match it: discover, verify, save, link, prune.");
             Help.AddExamples(command,
                 "netboot-oci sync --inventory /etc/netboot-oci/site.yaml", "netboot-oci sync -i site.yaml -i secrets.yaml --proxy tftp-01 --prune", "netboot-oci sync --inventory site.yaml --check");
             foreach (var o in new Option[] { inventory, proxy, prune, check, whatIf, strict, parallel, json, verbose })
                 command.Options.Add(o);
+            progress.AddTo(command);
 
-            command.SetAction(parse => CliRunner.Run(parse.GetValue(verbose), async (log, ct) =>
+            command.SetAction(parse => CliRunner.Run(parse.GetValue(verbose), progress.Mode(parse), async (log, ct) =>
             {
                 var site = InventoryLoader.Load(parse.GetValue(inventory)!);
                 if (parse.GetValue(check))
