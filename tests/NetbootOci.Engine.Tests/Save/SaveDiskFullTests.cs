@@ -191,25 +191,16 @@ namespace NetbootOci.Engine.Tests.Save
         }
 
         /// <summary>Writes a filler file of the given size when the first blob is opened (another writer on the same disk).</summary>
-        sealed class FillingRepository : IOciRepository
+        sealed class FillingRepository : ForwardingRepository
         {
-            readonly IOciRepository _inner;
             readonly string _filler;
             readonly int _bytes;
-            public FillingRepository(IOciRepository inner, string filler, int bytes) { _inner = inner; _filler = filler; _bytes = bytes; }
-            public OciReference Reference => _inner.Reference;
-            public Task<Descriptor?> ResolveAsync(string t, CancellationToken c) => _inner.ResolveAsync(t, c);
-            public Task<ManifestContent> GetManifestAsync(string t, CancellationToken c) => _inner.GetManifestAsync(t, c);
-            public Task<IReadOnlyList<string>> ListTagsAsync(CancellationToken c) => _inner.ListTagsAsync(c);
-            public Task<bool> BlobExistsAsync(string d, CancellationToken c) => _inner.BlobExistsAsync(d, c);
-            public Task<long> PushBlobAsync(Descriptor b, Func<Stream> o, BlobPushOptions? p, CancellationToken c) => _inner.PushBlobAsync(b, o, p, c);
-            public Task<string> PushManifestAsync(byte[] b, string m, string? t, CancellationToken c) => _inner.PushManifestAsync(b, m, t, c);
-            public Task<IReadOnlyList<Descriptor>> GetReferrersAsync(string d, string? a, CancellationToken c) => _inner.GetReferrersAsync(d, a, c);
-            public void Dispose() { }
-            public Task<Stream> OpenBlobAsync(string digest, long offset, CancellationToken cancellationToken)
+            public FillingRepository(IOciRepository inner, string filler, int bytes) : base(inner) { _filler = filler; _bytes = bytes; }
+            public override void Dispose() { } // the layout stays the test's
+            public override Task<Stream> OpenBlobAsync(string digest, long offset, CancellationToken cancellationToken)
             {
                 if (!File.Exists(_filler)) File.WriteAllBytes(_filler, new byte[_bytes]);
-                return _inner.OpenBlobAsync(digest, offset, cancellationToken);
+                return Inner.OpenBlobAsync(digest, offset, cancellationToken);
             }
         }
     }

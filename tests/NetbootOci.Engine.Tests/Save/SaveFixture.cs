@@ -96,10 +96,9 @@ namespace NetbootOci.Engine.Tests.Save
     }
 
     /// <summary>Wraps a repository to count blob reads (digest and offset) and to cut a blob off after some bytes.</summary>
-    public sealed class ObservedRepository : IOciRepository
+    public sealed class ObservedRepository : ForwardingRepository
     {
-        readonly IOciRepository _inner;
-        public ObservedRepository(IOciRepository inner) { _inner = inner; }
+        public ObservedRepository(IOciRepository inner) : base(inner) { }
         public ConcurrentQueue<(string Digest, long Offset)> BlobReads { get; } = new ConcurrentQueue<(string, long)>();
         public long BytesServed;
         /// <summary>When set, a blob read stops with an IOException after this many bytes (a dropped connection).</summary>
@@ -108,20 +107,10 @@ namespace NetbootOci.Engine.Tests.Save
         int _concurrent;
         public int MaxConcurrent;
 
-        public OciReference Reference => _inner.Reference;
-        public Task<Descriptor?> ResolveAsync(string t, CancellationToken c) => _inner.ResolveAsync(t, c);
-        public Task<ManifestContent> GetManifestAsync(string t, CancellationToken c) => _inner.GetManifestAsync(t, c);
-        public Task<IReadOnlyList<string>> ListTagsAsync(CancellationToken c) => _inner.ListTagsAsync(c);
-        public Task<bool> BlobExistsAsync(string d, CancellationToken c) => _inner.BlobExistsAsync(d, c);
-        public Task<long> PushBlobAsync(Descriptor b, Func<Stream> o, BlobPushOptions? p, CancellationToken c) => _inner.PushBlobAsync(b, o, p, c);
-        public Task<string> PushManifestAsync(byte[] b, string m, string? t, CancellationToken c) => _inner.PushManifestAsync(b, m, t, c);
-        public Task<IReadOnlyList<Descriptor>> GetReferrersAsync(string d, string? a, CancellationToken c) => _inner.GetReferrersAsync(d, a, c);
-        public void Dispose() => _inner.Dispose();
-
-        public async Task<Stream> OpenBlobAsync(string digest, long offset, CancellationToken cancellationToken)
+        public override async Task<Stream> OpenBlobAsync(string digest, long offset, CancellationToken cancellationToken)
         {
             BlobReads.Enqueue((digest, offset));
-            var s = await _inner.OpenBlobAsync(digest, offset, cancellationToken);
+            var s = await Inner.OpenBlobAsync(digest, offset, cancellationToken);
             return new Counting(this, s);
         }
 
