@@ -8,20 +8,11 @@ cd "$(dirname "$0")/../.."
 SIZE_MIB=${SIZE_MIB:-1024}
 RUNS=${RUNS:-3}
 work=$(mktemp -d /tmp/nboci-progress-bench.XXXXXX)
-port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-host=127.0.0.1:$port
 cleanup() { [ -n "${regpid:-}" ] && kill "$regpid" 2>/dev/null; chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-cat > "$work/config.yml" <<YML
-version: 0.1
-log: {level: error}
-storage: {filesystem: {rootdirectory: $work/storage}}
-http: {addr: $host, secret: bench}
-YML
-/usr/bin/docker-registry serve "$work/config.yml" > "$work/registry.log" 2>&1 &
-regpid=$!
-for _ in $(seq 100); do curl -sf "http://$host/v2/" >/dev/null && break; sleep 0.1; done
+. tests/bench/registry.sh
+start_bench_registry "$work" error off
 
 dotnet build src/NetbootOci.Cli -c Release -nologo -v q >/dev/null
 cli="dotnet $PWD/src/NetbootOci.Cli/bin/Release/net10.0/netboot-oci.dll"

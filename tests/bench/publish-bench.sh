@@ -27,37 +27,15 @@ echo "file set: $(du -b -c "$files"/* | tail -1 | cut -f1) bytes in $(ls "$files
 rm -rf "$layout"
 timeout 600 "$cli" publish "$files" --reference "oci:$layout" --os bench --os-version 1 --arch amd64 >/dev/null
 
-reg_pid=""
-start_registry() {
-  local dir=$1
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  mkdir -p "$dir/storage"
-  cat > "$dir/config.yml" <<YAML
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $dir/storage
-http:
-  addr: 127.0.0.1:$port
-  secret: bench
-YAML
-  /usr/bin/docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 &
-  reg_pid=$!
-  for _ in $(seq 100); do curl -sf -m 2 "http://127.0.0.1:$port/v2/" >/dev/null && return; sleep 0.1; done
-  echo "registry did not start" >&2; exit 1
-}
+. "$repo_root/tests/bench/registry.sh"
 # CPU seconds the registry spent (user+sys), to see which side of the wire the time goes to.
-registry_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$reg_pid/stat"; }
-stop_registry() { kill "$reg_pid"; wait "$reg_pid" 2>/dev/null || true; rm -rf "$1"; }
+registry_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$regpid/stat"; }
+stop_registry() { kill "$regpid"; wait "$regpid" 2>/dev/null || true; rm -rf "$1"; }
 
 # One timed run into a fresh registry; prints "seconds maxrss_kib user_s sys_s registry_cpu_s".
 run() {
   local what=$1 dir=$work/registry-$1
-  rm -rf "$dir"; start_registry "$dir"; sync
+  rm -rf "$dir"; start_bench_registry "$dir"; sync
   local out=$work/time-$what
   case $what in
     ours)   /usr/bin/time -f "%e %M %U %S" -o "$out" timeout 900 "$cli" publish "$files" --reference "127.0.0.1:$port/bench/netboot" \

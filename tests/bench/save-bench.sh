@@ -8,20 +8,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 SIZE_MIB=${SIZE_MIB:-1024}
 work=$(mktemp -d /tmp/nboci-bench.XXXXXX)
-port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-host=127.0.0.1:$port
 cleanup() { [ -n "${regpid:-}" ] && kill "$regpid" 2>/dev/null; chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-cat > "$work/config.yml" <<YML
-version: 0.1
-log: {level: info, accesslog: {disabled: false}}
-storage: {filesystem: {rootdirectory: $work/storage}}
-http: {addr: $host, secret: bench}
-YML
-/usr/bin/docker-registry serve "$work/config.yml" > "$work/registry.log" 2>&1 &
-regpid=$!
-for _ in $(seq 100); do curl -sf "http://$host/v2/" >/dev/null && break; sleep 0.1; done
+. tests/bench/registry.sh
+start_bench_registry "$work" info on
 
 dotnet build tests/NetbootOci.Benchmarks -c Release -nologo -v q >/dev/null
 dotnet build src/NetbootOci.Cli -c Release -nologo -v q >/dev/null
